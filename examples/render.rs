@@ -1,0 +1,31 @@
+//! Renders one chart URL to a file with the native build, no server needed:
+//!   cargo run --release --example render -- '/charts/sales.png?dpr=2' sales.png
+use edgechart::flow::{block_on, handle, Host};
+use edgechart::http::Request;
+use edgechart::store::MemoryStore;
+
+struct Native;
+impl Host for Native {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random_seed(&self) -> [u8; 32] {
+        [0; 32]
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, target, out] = args.as_slice() else {
+        eprintln!("usage: render '/charts/NAME.png?QUERY' OUT.png");
+        std::process::exit(2);
+    };
+    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let req = Request::get(target).with_header("Accept", "image/png");
+    let outcome = block_on(handle(&req, &edge, &kv, &Native));
+    for (name, value) in &outcome.response.headers {
+        eprintln!("{name}: {value}");
+    }
+    std::fs::write(out, &outcome.response.body).expect("write output");
+    eprintln!("{} bytes, status {}", outcome.response.body.len(), outcome.response.status);
+}

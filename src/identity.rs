@@ -1,0 +1,99 @@
+//! A chart's identity: the canonical spec plus the renderer version, hashed.
+//! ETag, storage key and Last-Modified all derive from it, so a
+//! revalidation can be answered before any lookup or render.
+
+use sha2::{Digest, Sha256};
+
+use crate::spec::ChartSpec;
+
+/// Bump whenever the pixels for some spec change (drawing, font, encoder
+/// settings); it retires every cached chart and ETag at once.
+pub const RENDERER_VERSION: u32 = 1;
+
+/// When this renderer version was released (Unix seconds, 2026-11-22T00:00:00Z).
+/// It is the `Last-Modified` of every chart it draws: a chart's bytes cannot
+/// be older than the code that draws them, and the date stays the same across
+/// re-renders, KV expiry and data centres.
+pub const RENDERER_RELEASED: u64 = 1_795_305_600;
+
+/// The identity of one chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// Strong entity tag, quotes included: `"r1-<32 hex>"`.
+    pub etag: String,
+    /// KV key and Cache API path: `r1/<name>/<64 hex>` (at most 134 bytes).
+    pub key: String,
+    pub last_modified: u64,
+}
+
+pub fn identity(spec: &ChartSpec) -> Identity {
+    let hash = hex(&Sha256::digest(
+        format!("edgechart/r{RENDERER_VERSION}\n{}", spec.canonical()).as_bytes(),
+    ));
+    Identity {
+        etag: format!("\"r{RENDERER_VERSION}-{}\"", &hash[..32]),
+        key: format!("r{RENDERER_VERSION}/{}/{hash}", spec.name),
+        last_modified: RENDERER_RELEASED,
+    }
+}
+
+/// Hex SHA-256 of stored bytes, checked before any stored chart is served.
+pub fn digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{parse, RouteKind};
+
+    fn id(name: &str, q: &str) -> Identity {
+        identity(&parse(name, Some(q), RouteKind::Named).unwrap())
+    }
+
+    #[test]
+    fn spelling_does_not_change_identity() {
+        let base = id("sales", "");
+        for q in [
+            "w=640",
+            "h=480&w=640",
+            "dpr=1&theme=light",
+            "n=1000&bins=100",
+            "title=Chart+for+%22sales%22",
+            "w=640.0&n=1e3",
+        ] {
+            assert_eq!(id("sales", q), base, "{q}");
+        }
+        assert_eq!(id("s", "values=1,2.0,3"), id("s", "values=1.0,2,3e0"));
+        assert_eq!(id("s", "values=-0,1"), id("s", "values=0,1"));
+    }
+
+    #[test]
+    fn anything_visible_changes_identity() {
+        let base = id("sales", "");
+        for q in ["w=641", "dpr=2", "theme=dark", "n=999", "bins=99", "bins=auto", "title=x", "title="] {
+            assert_ne!(id("sales", q), base, "{q}");
+        }
+        assert_ne!(id("sales2", ""), base);
+        assert_ne!(id("s", "values=1,2"), id("s", "values=2,1"));
+    }
+
+    #[test]
+    fn etag_and_key_have_their_shapes() {
+        let i = id("a-b_c.d", "");
+        assert!(i.etag.starts_with("\"r1-") && i.etag.ends_with('"') && i.etag.len() == 38);
+        assert!(i.key.starts_with("r1/a-b_c.d/") && i.key.len() <= 512);
+        assert!(i.etag.bytes().all(|b| b == b'"' || b == b'-' || b.is_ascii_alphanumeric()));
+        assert_eq!(digest(b"abc").len(), 7 + 64);
+    }
+}

@@ -1,0 +1,120 @@
+//! Spec to PNG bytes: data, binning, drawing and encoding in one call, and
+//! the small PNG that shows an error message inside a page.
+
+use crate::binning::histogram;
+use crate::data::{samples, seed_for_name};
+use crate::draw::{draw_histogram, Canvas, TextMode};
+use crate::encode::encode_png;
+use crate::font::Typesetter;
+use crate::spec::{ChartSpec, Theme};
+use crate::theme::colors;
+
+/// A render that failed; the message is for logs, never for clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError(pub String);
+
+impl From<crate::draw::DrawError> for RenderError {
+    fn from(e: crate::draw::DrawError) -> Self {
+        RenderError(format!("draw: {}", e.0))
+    }
+}
+
+impl From<crate::encode::EncodeError> for RenderError {
+    fn from(e: crate::encode::EncodeError) -> Self {
+        RenderError(format!("encode: {}", e.0))
+    }
+}
+
+/// Renders a named chart: its draws are seeded from its name.
+pub fn render_chart(spec: &ChartSpec) -> Result<Vec<u8>, RenderError> {
+    render_with_seed(spec, seed_for_name(&spec.name))
+}
+
+/// Renders `spec` with draws from `seed` (the random chart's fresh entropy).
+pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, RenderError> {
+    let data = samples(&spec.data, seed);
+    let hist = histogram(&data, spec.bins);
+    let canvas = draw_histogram(&hist, spec, TextMode::Draw)?;
+    Ok(encode_png(&canvas)?)
+}
+
+/// Width the error message wraps at, in pixels.
+const ERROR_WRAP: i32 = 520;
+const ERROR_TEXT_PX: f32 = 13.0;
+const ERROR_PAD: i32 = 12;
+
+/// A small PNG that shows `lines` (the first one as a heading), so a broken
+/// `<img>` explains itself in the page.
+pub fn render_message_png(lines: &[&str]) -> Result<Vec<u8>, RenderError> {
+    let mut ts = Typesetter::new();
+    let c = colors(Theme::Light);
+    let mut wrapped: Vec<String> = Vec::new();
+    for line in lines {
+        wrapped.extend(wrap(&ts, line, ERROR_WRAP));
+    }
+    let line_h = ts.measure("Ag", ERROR_TEXT_PX).height + 3;
+    let text_w = wrapped
+        .iter()
+        .map(|l| ts.measure(l, ERROR_TEXT_PX).width)
+        .max()
+        .unwrap_or(0);
+    let width = (text_w + 2 * ERROR_PAD + 4).clamp(160, ERROR_WRAP + 2 * ERROR_PAD + 4) as u32;
+    let height = (wrapped.len() as i32 * line_h + 2 * ERROR_PAD) as u32;
+    let mut canvas = Canvas::new(width, height, c.background);
+    let bg = c.background;
+    let put = |canvas: &mut Canvas, x: i32, y: i32, rgb: [u8; 3], level: u8| {
+        if x < 0 || y < 0 || x >= width as i32 || y >= height as i32 {
+            return;
+        }
+        let i = (y as usize * width as usize + x as usize) * 3;
+        let a = u16::from(level);
+        let n = u16::from(crate::font::COVERAGE_LEVELS);
+        for k in 0..3 {
+            canvas.rgb[i + k] = ((u16::from(rgb[k]) * a + u16::from(bg[k]) * (n - a) + n / 2) / n) as u8;
+        }
+    };
+    // An accent bar on the left edge says "error" before anyone reads.
+    for y in 0..height as i32 {
+        for x in 0..4 {
+            put(&mut canvas, x, y, c.accent, crate::font::COVERAGE_LEVELS);
+        }
+    }
+    for (i, line) in wrapped.iter().enumerate() {
+        let color = if i == 0 { c.accent } else { c.foreground };
+        let y = ERROR_PAD + i as i32 * line_h;
+        ts.draw(line, ERROR_TEXT_PX, ERROR_PAD + 4, y, |x, y, level| {
+            put(&mut canvas, x, y, color, level)
+        });
+    }
+    Ok(encode_png(&canvas)?)
+}
+
+/// Greedy word wrap at `max` pixels; words longer than a line are split.
+fn wrap(ts: &Typesetter, text: &str, max: i32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if ts.measure(&candidate, ERROR_TEXT_PX).width <= max {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest = word.to_string();
+        while ts.measure(&rest, ERROR_TEXT_PX).width > max {
+            let mut cut = rest.len();
+            while cut > 1 && ts.measure(&rest[..cut], ERROR_TEXT_PX).width > max {
+                cut = rest[..cut].char_indices().last().map_or(1, |(i, _)| i.max(1));
+            }
+            lines.push(rest[..cut].to_string());
+            rest = rest[cut..].to_string();
+        }
+        line = rest;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}

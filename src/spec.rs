@@ -1,0 +1,486 @@
+//! Request to canonical chart spec: the contract's parameters, their bounds,
+//! and the one spelling of a chart that its identity is computed from.
+
+use std::fmt::{self, Write as _};
+
+/// Bounds from the contract (API.md), in one place so errors can quote them.
+pub mod limits {
+    pub const NAME_MAX: usize = 64;
+    pub const VALUES_MAX: usize = 10_000;
+    pub const N_MIN: u32 = 1;
+    pub const N_MAX: u32 = 100_000;
+    pub const N_DEFAULT: u32 = 1000;
+    pub const BINS_MIN: u32 = 1;
+    pub const BINS_MAX: u32 = 1000;
+    pub const BINS_DEFAULT: u32 = 100;
+    pub const TITLE_MAX_CHARS: usize = 200;
+    pub const SIZE_MIN: u32 = 64;
+    pub const SIZE_MAX: u32 = 4096;
+    pub const WIDTH_DEFAULT: u32 = 640;
+    pub const HEIGHT_DEFAULT: u32 = 480;
+    pub const DPR_MAX: u32 = 3;
+    pub const PIXELS_MAX: u64 = 4_194_304;
+}
+
+/// Where the numbers come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    /// `n` standard-normal draws seeded from the chart name (or fresh entropy).
+    Draws { n: u32 },
+    /// The user's own finite numbers.
+    Values(Vec<f64>),
+}
+
+/// Number of bins: fixed, or chosen from the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bins {
+    Fixed(u32),
+    Auto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// A chart, fully resolved: defaults filled in, numbers parsed. Two requests
+/// that mean the same chart produce equal specs and equal [`ChartSpec::canonical`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    pub name: String,
+    pub data: Data,
+    pub bins: Bins,
+    pub title: String,
+    pub width: u32,
+    pub height: u32,
+    pub dpr: u32,
+    pub theme: Theme,
+}
+
+impl ChartSpec {
+    /// The classic chart of the seed recipe: 1000 draws, 100 bins, 640x480.
+    pub fn classic(name: &str) -> ChartSpec {
+        ChartSpec {
+            name: name.to_string(),
+            data: Data::Draws {
+                n: limits::N_DEFAULT,
+            },
+            bins: Bins::Fixed(limits::BINS_DEFAULT),
+            title: default_title(name),
+            width: limits::WIDTH_DEFAULT,
+            height: limits::HEIGHT_DEFAULT,
+            dpr: 1,
+            theme: Theme::Light,
+        }
+    }
+
+    /// Pixel size of the PNG.
+    pub fn pixel_size(&self) -> (u32, u32) {
+        (self.width * self.dpr, self.height * self.dpr)
+    }
+
+    /// One unambiguous spelling of the spec (the title is length-prefixed, so
+    /// no title can imitate another field).
+    pub fn canonical(&self) -> String {
+        let mut s = String::with_capacity(96);
+        let _ = write!(s, "name={}", self.name);
+        match &self.data {
+            Data::Draws { n } => {
+                let _ = write!(s, ";draws={n}");
+            }
+            Data::Values(values) => {
+                s.push_str(";values=");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        s.push(',');
+                    }
+                    let _ = write!(s, "{v:?}");
+                }
+            }
+        }
+        match self.bins {
+            Bins::Fixed(b) => {
+                let _ = write!(s, ";bins={b}");
+            }
+            Bins::Auto => s.push_str(";bins=auto"),
+        }
+        let _ = write!(
+            s,
+            ";w={};h={};dpr={};theme={};title={}:{}",
+            self.width,
+            self.height,
+            self.dpr,
+            self.theme.as_str(),
+            self.title.len(),
+            self.title
+        );
+        s
+    }
+}
+
+/// The title a chart gets when the query names none.
+pub fn default_title(name: &str) -> String {
+    format!("Chart for \"{name}\"")
+}
+
+/// A request parameter that breaks the contract; the message names the
+/// parameter and the bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError {
+    pub parameter: String,
+    pub message: String,
+}
+
+impl ParamError {
+    fn new(parameter: &str, message: impl Into<String>) -> ParamError {
+        ParamError {
+            parameter: parameter.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Checks a chart name: 1 to 64 of `A-Z a-z 0-9 . _ -`, not starting with `.`.
+pub fn validate_name(name: &str) -> Result<(), ParamError> {
+    let err = |m: String| Err(ParamError::new("name", m));
+    if name.is_empty() {
+        return err("chart name is empty: use /charts/{name}.png with 1 to 64 characters".into());
+    }
+    if name.len() > limits::NAME_MAX {
+        return err(format!(
+            "chart name is {} characters long; at most {} are allowed",
+            name.chars().count(),
+            limits::NAME_MAX
+        ));
+    }
+    if name.starts_with('.') {
+        return err("chart name must not start with '.'".into());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return err(format!(
+            "chart name contains {}; allowed are A-Z a-z 0-9 . _ -",
+            describe_char(bad)
+        ));
+    }
+    Ok(())
+}
+
+fn describe_char(c: char) -> String {
+    if c.is_ascii_graphic() {
+        format!("'{c}'")
+    } else {
+        format!("U+{:04X}", c as u32)
+    }
+}
+
+/// Which route the spec is for: the random chart takes no `values`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    Named,
+    Random,
+}
+
+/// Parses the query string of a chart URL (without the `?`) into a spec.
+/// Keys and values are form-decoded (`%XX`, `+` as space).
+pub fn parse(name: &str, query: Option<&str>, kind: RouteKind) -> Result<ChartSpec, ParamError> {
+    if kind == RouteKind::Named {
+        validate_name(name)?;
+    }
+    let mut raw = RawParams::default();
+    for pair in query.unwrap_or("").split('&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (k, v) = match pair.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (pair, None),
+        };
+        let key = form_decode(k).map_err(|m| ParamError::new("query", m))?;
+        let Some(slot) = raw.slot(&key) else {
+            return Err(ParamError::new(
+                &key,
+                format!(
+                    "unknown parameter '{}'; known parameters are values, n, bins, title, w, h, dpr, theme",
+                    truncate(&key, 40)
+                ),
+            ));
+        };
+        if slot.is_some() {
+            return Err(ParamError::new(
+                &key,
+                format!("parameter '{key}' is given more than once"),
+            ));
+        }
+        let value = match v {
+            Some(v) => form_decode(v).map_err(|m| ParamError::new(&key, format!("{key}: {m}")))?,
+            None => {
+                return Err(ParamError::new(
+                    &key,
+                    format!("parameter '{key}' has no value (expected {key}=...)"),
+                ))
+            }
+        };
+        *slot = Some(value);
+    }
+    raw.into_spec(name, kind)
+}
+
+#[derive(Default)]
+struct RawParams {
+    values: Option<String>,
+    n: Option<String>,
+    bins: Option<String>,
+    title: Option<String>,
+    w: Option<String>,
+    h: Option<String>,
+    dpr: Option<String>,
+    theme: Option<String>,
+}
+
+impl RawParams {
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "values" => &mut self.values,
+            "n" => &mut self.n,
+            "bins" => &mut self.bins,
+            "title" => &mut self.title,
+            "w" => &mut self.w,
+            "h" => &mut self.h,
+            "dpr" => &mut self.dpr,
+            "theme" => &mut self.theme,
+            _ => return None,
+        })
+    }
+
+    fn into_spec(self, name: &str, kind: RouteKind) -> Result<ChartSpec, ParamError> {
+        let data = match (&self.values, &self.n) {
+            (Some(_), _) if kind == RouteKind::Random => {
+                return Err(ParamError::new(
+                    "values",
+                    "values is not accepted on /random.png (its data is random); use /charts/{name}.png",
+                ))
+            }
+            (Some(_), Some(_)) => {
+                return Err(ParamError::new(
+                    "n",
+                    "n cannot be combined with values (n sets how many draws to generate)",
+                ))
+            }
+            (Some(v), None) => Data::Values(parse_values(v)?),
+            (None, Some(n)) => Data::Draws {
+                n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
+            },
+            (None, None) => Data::Draws {
+                n: limits::N_DEFAULT,
+            },
+        };
+        let bins = match self.bins.as_deref() {
+            None => match data {
+                Data::Draws { .. } => Bins::Fixed(limits::BINS_DEFAULT),
+                Data::Values(_) => Bins::Auto,
+            },
+            Some("auto") => Bins::Auto,
+            Some(b) => Bins::Fixed(parse_int("bins", b, limits::BINS_MIN, limits::BINS_MAX)?),
+        };
+        let title = match self.title {
+            None => match kind {
+                RouteKind::Named => default_title(name),
+                RouteKind::Random => "Random chart".to_string(),
+            },
+            Some(t) => {
+                let chars = t.chars().count();
+                if chars > limits::TITLE_MAX_CHARS {
+                    return Err(ParamError::new(
+                        "title",
+                        format!(
+                            "title is {chars} characters long; at most {} are allowed",
+                            limits::TITLE_MAX_CHARS
+                        ),
+                    ));
+                }
+                if let Some(c) = t.chars().find(|c| c.is_control()) {
+                    return Err(ParamError::new(
+                        "title",
+                        format!("title contains the control character {}", describe_char(c)),
+                    ));
+                }
+                t
+            }
+        };
+        let size = |key: &str, v: &Option<String>, default: u32| match v {
+            None => Ok(default),
+            Some(v) => parse_int(key, v, limits::SIZE_MIN, limits::SIZE_MAX),
+        };
+        let width = size("w", &self.w, limits::WIDTH_DEFAULT)?;
+        let height = size("h", &self.h, limits::HEIGHT_DEFAULT)?;
+        let dpr = match &self.dpr {
+            None => 1,
+            Some(v) => parse_int("dpr", v, 1, limits::DPR_MAX)?,
+        };
+        let theme = match self.theme.as_deref() {
+            None | Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            Some(other) => {
+                return Err(ParamError::new(
+                    "theme",
+                    format!(
+                        "theme must be light or dark, got '{}'",
+                        truncate(other, 40)
+                    ),
+                ))
+            }
+        };
+        let pixels = u64::from(width * dpr) * u64::from(height * dpr);
+        if pixels > limits::PIXELS_MAX {
+            let which = if self.dpr.is_some() { "w, h and dpr" } else { "w and h" };
+            return Err(ParamError::new(
+                if self.dpr.is_some() { "dpr" } else { "w" },
+                format!(
+                    "{which} give a {}x{} image ({pixels} pixels); at most {} pixels are allowed (w*h*dpr*dpr)",
+                    width * dpr,
+                    height * dpr,
+                    limits::PIXELS_MAX
+                ),
+            ));
+        }
+        Ok(ChartSpec {
+            name: name.to_string(),
+            data,
+            bins,
+            title,
+            width,
+            height,
+            dpr,
+            theme,
+        })
+    }
+}
+
+/// Parses an integer parameter; `640`, `640.0` and `6.4e2` all mean 640.
+fn parse_int(key: &str, raw: &str, min: u32, max: u32) -> Result<u32, ParamError> {
+    let bound = || format!("an integer from {min} to {max}");
+    let v: f64 = parse_number(raw).ok_or_else(|| {
+        ParamError::new(
+            key,
+            format!("{key} must be {}, got '{}'", bound(), truncate(raw, 40)),
+        )
+    })?;
+    if v.fract() != 0.0 {
+        return Err(ParamError::new(
+            key,
+            format!("{key} must be {}, got {}", bound(), truncate(raw, 40)),
+        ));
+    }
+    if v < f64::from(min) || v > f64::from(max) {
+        return Err(ParamError::new(
+            key,
+            format!("{key} must be {}, got {}", bound(), truncate(raw, 40)),
+        ));
+    }
+    Ok(v as u32)
+}
+
+/// A finite decimal number. Rejects `inf`, `nan`, hex and empty strings.
+fn parse_number(raw: &str) -> Option<f64> {
+    let t = raw.trim_matches(|c: char| c == ' ' || c == '\t');
+    let looks_decimal = !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+        && t.bytes().any(|b| b.is_ascii_digit());
+    if !looks_decimal {
+        return None;
+    }
+    let v: f64 = t.parse().ok()?;
+    v.is_finite().then_some(if v == 0.0 { 0.0 } else { v })
+}
+
+fn parse_values(raw: &str) -> Result<Vec<f64>, ParamError> {
+    let mut out = Vec::new();
+    for (i, item) in raw.split(',').enumerate() {
+        if i >= limits::VALUES_MAX {
+            let count = raw.split(',').count();
+            return Err(ParamError::new(
+                "values",
+                format!(
+                    "values has {count} numbers; at most {} are allowed",
+                    limits::VALUES_MAX
+                ),
+            ));
+        }
+        match parse_number(item) {
+            Some(v) => out.push(v),
+            None => {
+                let what = if item.trim().is_empty() {
+                    "is empty".to_string()
+                } else {
+                    format!("is not a finite decimal number: '{}'", truncate(item, 40))
+                };
+                return Err(ParamError::new(
+                    "values",
+                    format!("values item {} {what}", i + 1),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte.
+pub fn form_decode(s: &str) -> Result<String, String> {
+    if !s.bytes().any(|b| b == b'%' || b == b'+') {
+        return Ok(s.to_string());
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                    let h = std::str::from_utf8(h).ok()?;
+                    u8::from_str_radix(h, 16).ok()
+                });
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => return Err(format!("bad percent-escape at byte {}", i + 1)),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| "percent-escapes do not form valid UTF-8".to_string())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}

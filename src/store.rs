@@ -1,0 +1,104 @@
+//! The storage the flow runs against (the Cache API and KV at the edge, an
+//! in-memory map in tests and the wasmtime harness), and the metadata that
+//! lets a stored chart be checked before it is served.
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::{digest, Identity, RENDERER_VERSION};
+
+pub const CONTENT_TYPE_PNG: &str = "image/png";
+
+/// A chart as stored: the PNG and its metadata as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChart {
+    pub body: Vec<u8>,
+    pub meta: String,
+}
+
+/// Metadata kept beside each stored chart (KV metadata, at most 1024 bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartMeta {
+    pub etag: String,
+    pub last_modified: String,
+    pub content_type: String,
+    pub renderer: u32,
+    pub length: usize,
+    pub digest: String,
+}
+
+impl StoredChart {
+    /// Wraps freshly rendered bytes with their metadata.
+    pub fn new(id: &Identity, body: Vec<u8>) -> StoredChart {
+        let meta = ChartMeta {
+            etag: id.etag.clone(),
+            last_modified: crate::httpdate::format(id.last_modified),
+            content_type: CONTENT_TYPE_PNG.to_string(),
+            renderer: RENDERER_VERSION,
+            length: body.len(),
+            digest: digest(&body),
+        };
+        let meta = serde_json::to_string(&meta).expect("metadata serializes");
+        StoredChart { body, meta }
+    }
+
+    /// Checks that these bytes are the chart `id` names, intact. The error
+    /// says what did not match (for logs and the fault header).
+    pub fn verify(&self, id: &Identity) -> Result<(), String> {
+        let meta: ChartMeta =
+            serde_json::from_str(&self.meta).map_err(|e| format!("metadata unreadable: {e}"))?;
+        if meta.etag != id.etag {
+            return Err(format!("metadata etag {} is not {}", meta.etag, id.etag));
+        }
+        if meta.renderer != RENDERER_VERSION || meta.content_type != CONTENT_TYPE_PNG {
+            return Err("metadata renderer or content type differs".into());
+        }
+        if meta.length != self.body.len() {
+            return Err(format!("length {} but metadata says {}", self.body.len(), meta.length));
+        }
+        if meta.digest != digest(&self.body) {
+            return Err("digest mismatch".into());
+        }
+        Ok(())
+    }
+}
+
+/// A storage failure (network, quota, rate limit); never fails a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+/// One storage tier. Futures need not be `Send`: Workers and the harness are
+/// single-threaded.
+#[allow(async_fn_in_trait)]
+pub trait ChartStore {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError>;
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError>;
+}
+
+/// An in-memory store for tests: a map, plus switches that make it fail.
+#[derive(Default)]
+pub struct MemoryStore {
+    pub map: std::cell::RefCell<std::collections::HashMap<String, StoredChart>>,
+    pub fail_get: std::cell::Cell<bool>,
+    pub fail_put: std::cell::Cell<bool>,
+    pub gets: std::cell::Cell<u32>,
+    pub puts: std::cell::Cell<u32>,
+}
+
+impl ChartStore for MemoryStore {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        self.gets.set(self.gets.get() + 1);
+        if self.fail_get.get() {
+            return Err(StoreError("injected get failure".into()));
+        }
+        Ok(self.map.borrow().get(key).cloned())
+    }
+
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        self.puts.set(self.puts.get() + 1);
+        if self.fail_put.get() {
+            return Err(StoreError("injected put failure".into()));
+        }
+        self.map.borrow_mut().insert(key.to_string(), chart.clone());
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! Axis ticks at "nice" steps (1, 2 or 5 times a power of ten) and their
+//! labels. Values are computed from integers and exact powers of ten so that
+//! labels never show float noise like 0.30000000000000004.
+
+/// Tick positions and their labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticks {
+    pub values: Vec<f64>,
+    pub labels: Vec<String>,
+}
+
+/// At most about `max_count` ticks inside `[lo, hi]`. With `integers`, the
+/// step is at least 1 (for counts).
+pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
+    let span = hi - lo;
+    if !(span > 0.0) || max_count == 0 {
+        return Ticks {
+            values: vec![],
+            labels: vec![],
+        };
+    }
+    let raw = span / max_count.max(1) as f64;
+    let mut exp = libm::floor(libm::log10(raw)) as i32;
+    let base = pow10(exp);
+    let mut mult: i64 = [1, 2, 5, 10]
+        .into_iter()
+        .find(|&m| m as f64 * base >= raw)
+        .unwrap_or(10);
+    if mult == 10 {
+        mult = 1;
+        exp += 1;
+    }
+    if integers && exp < 0 {
+        mult = 1;
+        exp = 0;
+    }
+    let step_units = |k: i64| k * mult; // value = step_units(k) * 10^exp
+    let value = |units: i64| {
+        if exp >= 0 {
+            units as f64 * pow10(exp)
+        } else {
+            units as f64 / pow10(-exp)
+        }
+    };
+    let step = value(mult);
+    let first = libm::ceil(lo / step - 1e-9) as i64;
+    let last = libm::floor(hi / step + 1e-9) as i64;
+    let mut values = Vec::new();
+    let mut labels = Vec::new();
+    for k in first..=last {
+        let units = step_units(k);
+        values.push(value(units));
+        labels.push(label(units, exp));
+    }
+    Ticks { values, labels }
+}
+
+fn pow10(e: i32) -> f64 {
+    libm::pow(10.0, f64::from(e))
+}
+
+/// Formats `units * 10^exp` exactly: plain decimals for moderate magnitudes,
+/// `2e6` style beyond them.
+fn label(units: i64, exp: i32) -> String {
+    if units == 0 {
+        return "0".to_string();
+    }
+    // U+2212 MINUS SIGN, as typeset numbers use (a hyphen is too short).
+    let neg = if units < 0 { "\u{2212}" } else { "" };
+    let mut digits = units.unsigned_abs();
+    let mut exp = exp;
+    let magnitude = digits.to_string().len() as i32 + exp;
+    if !(-4..=7).contains(&magnitude) {
+        while digits % 10 == 0 {
+            digits /= 10;
+            exp += 1;
+        }
+        let d = digits.to_string();
+        let sci_exp = exp + d.len() as i32 - 1;
+        return if d.len() == 1 {
+            format!("{neg}{d}e{sci_exp}")
+        } else {
+            format!("{neg}{}.{}e{sci_exp}", &d[..1], &d[1..])
+        };
+    }
+    if exp >= 0 {
+        format!("{neg}{digits}{}", "0".repeat(exp as usize))
+    } else {
+        let d = format!("{:0>width$}", digits, width = (-exp) as usize + 1);
+        let split = d.len() - (-exp) as usize;
+        format!("{neg}{}.{}", &d[..split], &d[split..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Case {
+        lo: f64,
+        hi: f64,
+        max: usize,
+        integers: bool,
+        labels: &'static [&'static str],
+    }
+
+    #[test]
+    fn ticks_table() {
+        let cases = [
+            Case { lo: -3.2, hi: 3.4, max: 8, integers: false, labels: &["−3", "−2", "−1", "0", "1", "2", "3"] },
+            Case { lo: 0.0, hi: 1.0, max: 5, integers: false, labels: &["0", "0.2", "0.4", "0.6", "0.8", "1.0"] },
+            Case { lo: 0.1, hi: 0.35, max: 5, integers: false, labels: &["0.10", "0.15", "0.20", "0.25", "0.30", "0.35"] },
+            Case { lo: 0.0, hi: 37.0, max: 6, integers: true, labels: &["0", "10", "20", "30"] },
+            Case { lo: 0.0, hi: 3.0, max: 10, integers: true, labels: &["0", "1", "2", "3"] },
+            Case { lo: 0.0, hi: 4.0e7, max: 4, integers: false, labels: &["0", "1e7", "2e7", "3e7", "4e7"] },
+            Case { lo: -0.00031, hi: 0.00012, max: 4, integers: false, labels: &["−0.0003", "−0.0002", "−0.0001", "0", "0.0001"] },
+            Case { lo: 1000.0, hi: 1010.0, max: 5, integers: false, labels: &["1000", "1002", "1004", "1006", "1008", "1010"] },
+        ];
+        for c in cases {
+            let t = nice_ticks(c.lo, c.hi, c.max, c.integers);
+            assert_eq!(t.labels, c.labels, "ticks of [{}, {}]", c.lo, c.hi);
+            assert!(t.values.iter().all(|v| *v >= c.lo - 1e-12 && *v <= c.hi + 1e-12));
+        }
+    }
+
+    #[test]
+    fn empty_span_has_no_ticks() {
+        assert!(nice_ticks(1.0, 1.0, 5, false).values.is_empty());
+    }
+
+    #[test]
+    fn labels_use_scientific_notation_only_at_extremes() {
+        assert_eq!(label(25, 5), "2500000");
+        assert_eq!(label(25, 7), "2.5e8");
+        assert_eq!(label(-5, -6), "−5e-6");
+        assert_eq!(label(5, -4), "0.0005");
+    }
+}
