@@ -1,0 +1,174 @@
+//! The Cloudflare Workers adapter: workers-rs request and response types, KV
+//! and the Cache API as [`ChartStore`]s, stores in `ctx.wait_until`.
+
+use worker::{console_error, console_log, console_warn, event, Cache, Context, Env, Headers, KvStore};
+
+use crate::flow::{self, Host};
+use crate::http::{Request, Response};
+use crate::store::{ChartStore, StoreError, StoredChart};
+
+/// KV binding name (wrangler.toml `[[kv_namespaces]]`).
+const KV_BINDING: &str = "CHARTS";
+/// Seconds a KV entry lives unless `CHART_TTL_SECONDS` says otherwise (30 days).
+const DEFAULT_TTL: u64 = 30 * 24 * 3600;
+/// KV refuses expiration TTLs under 60 seconds.
+const MIN_TTL: u64 = 60;
+/// The Cache API entry's own header carrying the chart metadata.
+const META_HEADER: &str = "x-edgechart-meta";
+
+#[event(fetch)]
+async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
+    let url = req.url()?;
+    let header = |name: &str| req.headers().get(name).ok().flatten();
+    let core = Request {
+        method: req.method().to_string(),
+        path: url.path().to_string(),
+        query: url.query().map(str::to_string),
+        if_none_match: header("if-none-match"),
+        if_modified_since: header("if-modified-since"),
+        accept: header("accept"),
+    };
+    let edge = EdgeCache {
+        origin: url.origin().ascii_serialization(),
+    };
+    let kv = KvTier {
+        kv: env.kv(KV_BINDING).ok(),
+        ttl: ttl(&env),
+    };
+    let outcome = flow::handle(&core, &edge, &kv, &WorkerHost).await;
+    for line in &outcome.log {
+        console_warn!("{line}");
+    }
+    if let Some(wb) = outcome.write_back {
+        ctx.wait_until(async move {
+            for line in flow::write_back(&wb, &edge, &kv).await {
+                console_error!("{line}");
+            }
+        });
+    }
+    to_worker(outcome.response, core.is_head())
+}
+
+fn ttl(env: &Env) -> u64 {
+    match env.var("CHART_TTL_SECONDS").map(|v| v.to_string()) {
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(t) => t.max(MIN_TTL),
+            Err(_) => {
+                console_log!("CHART_TTL_SECONDS={v:?} is not a number of seconds; using {DEFAULT_TTL}");
+                DEFAULT_TTL
+            }
+        },
+        Err(_) => DEFAULT_TTL,
+    }
+}
+
+fn to_worker(r: Response, head: bool) -> worker::Result<worker::Response> {
+    let headers = Headers::new();
+    for (name, value) in &r.headers {
+        headers.append(name, value)?;
+    }
+    // No body for 304 and HEAD; the headers keep the GET's Content-Length.
+    let response = if r.status == 304 || head || r.body.is_empty() {
+        worker::Response::empty()?
+    } else {
+        worker::Response::from_bytes(r.body)?
+    };
+    Ok(response.with_status(r.status).with_headers(headers))
+}
+
+struct WorkerHost;
+
+impl Host for WorkerHost {
+    fn now_ms(&self) -> f64 {
+        // Workers advance the clock only across I/O, so render times read 0
+        // in production (a Spectre mitigation); `wrangler dev` is the same.
+        worker::Date::now().as_millis() as f64
+    }
+
+    fn random_seed(&self) -> [u8; 32] {
+        let mut seed = [0u8; 32];
+        if let Err(e) = getrandom::fill(&mut seed) {
+            console_error!("getrandom failed: {e}");
+        }
+        seed
+    }
+}
+
+/// KV: the global tier. A missing binding acts as an always-failing tier, so
+/// charts are still rendered (and the fault is visible).
+struct KvTier {
+    kv: Option<KvStore>,
+    ttl: u64,
+}
+
+impl KvTier {
+    fn kv(&self) -> Result<&KvStore, StoreError> {
+        self.kv
+            .as_ref()
+            .ok_or_else(|| StoreError(format!("no KV binding named {KV_BINDING}")))
+    }
+}
+
+impl ChartStore for KvTier {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        let (body, meta) = self
+            .kv()?
+            .get(key)
+            .bytes_with_metadata::<serde_json::Value>()
+            .await
+            .map_err(|e| StoreError(e.to_string()))?;
+        Ok(body.map(|body| StoredChart {
+            body,
+            meta: meta.map(|m| m.to_string()).unwrap_or_default(),
+        }))
+    }
+
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        let meta: serde_json::Value =
+            serde_json::from_str(&chart.meta).map_err(|e| StoreError(e.to_string()))?;
+        self.kv()?
+            .put_bytes(key, &chart.body)
+            .and_then(|b| b.metadata(meta))
+            .map_err(|e| StoreError(e.to_string()))?
+            .expiration_ttl(self.ttl)
+            .execute()
+            .await
+            .map_err(|e| StoreError(e.to_string()))
+    }
+}
+
+/// The Cache API (per data centre), keyed by a URL on the Worker's own origin
+/// that no route serves.
+struct EdgeCache {
+    origin: String,
+}
+
+impl EdgeCache {
+    fn url(&self, key: &str) -> String {
+        format!("{}/__edgechart-cache/{key}", self.origin)
+    }
+}
+
+impl ChartStore for EdgeCache {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        let err = |e: worker::Error| StoreError(e.to_string());
+        let Some(mut resp) = Cache::default().get(self.url(key), false).await.map_err(err)? else {
+            return Ok(None);
+        };
+        let meta = resp.headers().get(META_HEADER).map_err(err)?.unwrap_or_default();
+        let body = resp.bytes().await.map_err(err)?;
+        Ok(Some(StoredChart { body, meta }))
+    }
+
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        let err = |e: worker::Error| StoreError(e.to_string());
+        let headers = Headers::new();
+        headers.set("content-type", crate::store::CONTENT_TYPE_PNG).map_err(err)?;
+        headers.set("cache-control", crate::http::CACHE_IMMUTABLE).map_err(err)?;
+        headers.set(META_HEADER, &chart.meta).map_err(err)?;
+        let resp = worker::Response::from_bytes(chart.body.clone())
+            .map_err(err)?
+            .with_headers(headers);
+        Cache::default().put(self.url(key), resp).await.map_err(err)
+    }
+}
