@@ -27,5 +27,9 @@ fn main() {
         eprintln!("{name}: {value}");
     }
     std::fs::write(out, &outcome.response.body).expect("write output");
-    eprintln!("{} bytes, status {}", outcome.response.body.len(), outcome.response.status);
+    eprintln!(
+        "{} bytes, status {}",
+        outcome.response.body.len(),
+        outcome.response.status
+    );
 }

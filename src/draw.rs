@@ -7,8 +7,8 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
     text_anchor::{HPos, VPos},
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
 
 use crate::binning::Histogram;
@@ -74,7 +74,11 @@ fn rgb_color(c: Rgb) -> RGBColor {
 }
 
 /// Draws the histogram of `spec` and returns the pixels.
-pub fn draw_histogram(hist: &Histogram, spec: &ChartSpec, text: TextMode) -> Result<Canvas, DrawError> {
+pub fn draw_histogram(
+    hist: &Histogram,
+    spec: &ChartSpec,
+    text: TextMode,
+) -> Result<Canvas, DrawError> {
     let (w, h) = spec.pixel_size();
     let c = colors(spec.theme);
     let s = spec.dpr as i32;
@@ -109,7 +113,8 @@ pub fn draw_histogram(hist: &Histogram, spec: &ChartSpec, text: TextMode) -> Res
         };
         let root = backend.into_drawing_area();
         let fg = rgb_color(c.foreground);
-        let label_style = TextStyle::from(("sans-serif", f64::from(label_px)).into_font()).color(&fg);
+        let label_style =
+            TextStyle::from(("sans-serif", f64::from(label_px)).into_font()).color(&fg);
 
         let mut builder = ChartBuilder::on(&root);
         builder
@@ -117,7 +122,8 @@ pub fn draw_histogram(hist: &Histogram, spec: &ChartSpec, text: TextMode) -> Res
             .x_label_area_size(label_h + (LAYOUT.tick + LAYOUT.gap) * s)
             .y_label_area_size(y_label_w + (LAYOUT.tick + LAYOUT.gap) * s);
         if !spec.title.is_empty() {
-            let title_style = TextStyle::from(("sans-serif", f64::from(title_px)).into_font()).color(&fg);
+            let title_style =
+                TextStyle::from(("sans-serif", f64::from(title_px)).into_font()).color(&fg);
             builder.caption(&spec.title, title_style);
         }
         let mut chart = builder.build_cartesian_2d(
@@ -142,12 +148,19 @@ pub fn draw_histogram(hist: &Histogram, spec: &ChartSpec, text: TextMode) -> Res
             .draw()?;
 
         let bar = rgb_color(c.bar).filled();
-        chart.draw_series((0..hist.counts.len()).filter(|&i| hist.counts[i] > 0).map(|i| {
-            Rectangle::new(
-                [(hist.edge(i), 0.0), (hist.edge(i + 1), f64::from(hist.counts[i]))],
-                bar,
-            )
-        }))?;
+        chart.draw_series(
+            (0..hist.counts.len())
+                .filter(|&i| hist.counts[i] > 0)
+                .map(|i| {
+                    Rectangle::new(
+                        [
+                            (hist.edge(i), 0.0),
+                            (hist.edge(i + 1), f64::from(hist.counts[i])),
+                        ],
+                        bar,
+                    )
+                }),
+        )?;
         root.present()?;
     }
     Ok(canvas)
@@ -162,7 +175,10 @@ struct TickedAxis {
 
 impl TickedAxis {
     fn new(range: Range<f64>, ticks: Vec<f64>) -> TickedAxis {
-        TickedAxis { linear: range.into(), ticks }
+        TickedAxis {
+            linear: range.into(),
+            ticks,
+        }
     }
 }
 
@@ -216,31 +232,68 @@ impl DrawingBackend for TextBackend<'_, '_> {
     fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.present()
     }
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.draw_pixel(point, color)
     }
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.draw_line(from, to, style)
     }
-    fn draw_rect<S: BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.draw_path(path, style)
     }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.fill_polygon(vert, style)
     }
-    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn blit_bitmap(
+        &mut self,
+        pos: BackendCoord,
+        size: (u32, u32),
+        src: &[u8],
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.blit_bitmap(pos, size, src)
     }
 
-    fn estimate_text_size<TStyle: BackendTextStyle>(&self, text: &str, style: &TStyle) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+    fn estimate_text_size<TStyle: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &TStyle,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
         let e = self.typesetter.measure(text, style.size() as f32);
         Ok((e.width as u32, e.height as u32))
     }
 
-    fn draw_text<TStyle: BackendTextStyle>(&mut self, text: &str, style: &TStyle, pos: BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_text<TStyle: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &TStyle,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         if self.text == TextMode::Skip {
             return Ok(());
         }
@@ -262,7 +315,13 @@ impl DrawingBackend for TextBackend<'_, '_> {
         self.typesetter.draw(text, em, x, y, |px, py, level| {
             let alpha = color.alpha * f64::from(level) / f64::from(COVERAGE_LEVELS);
             if result.is_ok() {
-                result = inner.draw_pixel((px, py), BackendColor { alpha, rgb: color.rgb });
+                result = inner.draw_pixel(
+                    (px, py),
+                    BackendColor {
+                        alpha,
+                        rgb: color.rgb,
+                    },
+                );
             }
         });
         result

@@ -1,7 +1,9 @@
 //! The Cloudflare Workers adapter: workers-rs request and response types, KV
 //! and the Cache API as [`ChartStore`]s, stores in `ctx.wait_until`.
 
-use worker::{console_error, console_log, console_warn, event, Cache, Context, Env, Headers, KvStore};
+use worker::{
+    console_error, console_log, console_warn, event, Cache, Context, Env, Headers, KvStore,
+};
 
 use crate::flow::{self, Host};
 use crate::http::{Request, Response};
@@ -54,7 +56,9 @@ fn ttl(env: &Env) -> u64 {
         Ok(v) => match v.trim().parse::<u64>() {
             Ok(t) => t.max(MIN_TTL),
             Err(_) => {
-                console_log!("CHART_TTL_SECONDS={v:?} is not a number of seconds; using {DEFAULT_TTL}");
+                console_log!(
+                    "CHART_TTL_SECONDS={v:?} is not a number of seconds; using {DEFAULT_TTL}"
+                );
                 DEFAULT_TTL
             }
         },
@@ -152,10 +156,18 @@ impl EdgeCache {
 impl ChartStore for EdgeCache {
     async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
         let err = |e: worker::Error| StoreError(e.to_string());
-        let Some(mut resp) = Cache::default().get(self.url(key), false).await.map_err(err)? else {
+        let Some(mut resp) = Cache::default()
+            .get(self.url(key), false)
+            .await
+            .map_err(err)?
+        else {
             return Ok(None);
         };
-        let meta = resp.headers().get(META_HEADER).map_err(err)?.unwrap_or_default();
+        let meta = resp
+            .headers()
+            .get(META_HEADER)
+            .map_err(err)?
+            .unwrap_or_default();
         let body = resp.bytes().await.map_err(err)?;
         Ok(Some(StoredChart { body, meta }))
     }
@@ -163,8 +175,12 @@ impl ChartStore for EdgeCache {
     async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
         let err = |e: worker::Error| StoreError(e.to_string());
         let headers = Headers::new();
-        headers.set("content-type", crate::store::CONTENT_TYPE_PNG).map_err(err)?;
-        headers.set("cache-control", crate::http::CACHE_IMMUTABLE).map_err(err)?;
+        headers
+            .set("content-type", crate::store::CONTENT_TYPE_PNG)
+            .map_err(err)?;
+        headers
+            .set("cache-control", crate::http::CACHE_IMMUTABLE)
+            .map_err(err)?;
         headers.set(META_HEADER, &chart.meta).map_err(err)?;
         let resp = worker::Response::from_bytes(chart.body.clone())
             .map_err(err)?

@@ -133,12 +133,23 @@ mod tests {
 
     #[test]
     fn round_trips_at_every_depth() {
-        for (colors, depth) in [(1, 1), (2, 1), (3, 2), (4, 2), (9, 4), (16, 4), (17, 8), (256, 8)] {
+        for (colors, depth) in [
+            (1, 1),
+            (2, 1),
+            (3, 2),
+            (4, 2),
+            (9, 4),
+            (16, 4),
+            (17, 8),
+            (256, 8),
+        ] {
             let c = canvas_with(colors, 37, 5);
             let png_bytes = encode_png(&c).unwrap();
             let (info, rgb) = decode(&png_bytes);
             assert_eq!((info.width, info.height), (37, 5));
-            let raw = png::Decoder::new(std::io::Cursor::new(&png_bytes)).read_info().unwrap();
+            let raw = png::Decoder::new(std::io::Cursor::new(&png_bytes))
+                .read_info()
+                .unwrap();
             assert_eq!(raw.info().bit_depth as u8, depth, "{colors} colours");
             assert_eq!(rgb, c.rgb, "{colors} colours");
         }
@@ -151,7 +162,9 @@ mod tests {
             px.copy_from_slice(&[(i % 256) as u8, (i / 256) as u8, 9]);
         }
         let png_bytes = encode_png(&c).unwrap();
-        let raw = png::Decoder::new(std::io::Cursor::new(&png_bytes)).read_info().unwrap();
+        let raw = png::Decoder::new(std::io::Cursor::new(&png_bytes))
+            .read_info()
+            .unwrap();
         assert_eq!(raw.info().color_type, png::ColorType::Rgb);
         assert_eq!(decode(&png_bytes).1, c.rgb);
     }

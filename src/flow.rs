@@ -7,11 +7,11 @@ use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use crate::http::{not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE};
+use crate::httpdate;
 use crate::identity::{identity, Identity};
 use crate::render::{render_chart, render_message_png, render_with_seed};
 use crate::spec::{parse, ParamError, RouteKind};
 use crate::store::{ChartStore, StoredChart, CONTENT_TYPE_PNG};
-use crate::httpdate;
 
 /// What the flow needs from its runtime besides storage.
 pub trait Host {
@@ -79,7 +79,10 @@ pub fn route(path: &str) -> Route<'_> {
     if path == "/random.png" {
         return Route::Random;
     }
-    match path.strip_prefix("/charts/").and_then(|p| p.strip_suffix(".png")) {
+    match path
+        .strip_prefix("/charts/")
+        .and_then(|p| p.strip_suffix(".png"))
+    {
         Some(name) => Route::Chart(name),
         None => Route::NotFound,
     }
@@ -93,9 +96,21 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     host: &H,
 ) -> Outcome {
     let mut outcome = match route(&req.path) {
-        Route::NotFound => Outcome::only(error(req, 404, "Not Found", "no such route; charts live at /charts/{name}.png", None)),
+        Route::NotFound => Outcome::only(error(
+            req,
+            404,
+            "Not Found",
+            "no such route; charts live at /charts/{name}.png",
+            None,
+        )),
         _ if req.method != "GET" && req.method != "HEAD" => {
-            let mut r = error(req, 405, "Method Not Allowed", &format!("{} is not allowed here; use GET or HEAD", req.method), None);
+            let mut r = error(
+                req,
+                405,
+                "Method Not Allowed",
+                &format!("{} is not allowed here; use GET or HEAD", req.method),
+                None,
+            );
             r.set("Allow", "GET, HEAD");
             Outcome::only(r)
         }
@@ -121,7 +136,10 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     };
     let id = identity(&spec);
     if not_modified(req, &id.etag, id.last_modified) {
-        return Outcome::only(validators(Response::new(304), &id).header("Server-Timing", "revalidate;desc=\"304 before lookup\""));
+        return Outcome::only(
+            validators(Response::new(304), &id)
+                .header("Server-Timing", "revalidate;desc=\"304 before lookup\""),
+        );
     }
 
     let mut faults: Vec<String> = Vec::new();
@@ -130,14 +148,27 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     if let Some(chart) = lookup(edge, &id, "edge", &mut faults, &mut log).await {
         timing.push("edge;desc=\"hit\"".into());
         let response = chart_response(&id, chart.body, Source::Edge, &timing, &faults);
-        return Outcome { response, write_back: None, log };
+        return Outcome {
+            response,
+            write_back: None,
+            log,
+        };
     }
     timing.push("edge;desc=\"miss\"".into());
     if let Some(chart) = lookup(kv, &id, "kv", &mut faults, &mut log).await {
         timing.push("kv;desc=\"hit\"".into());
         let response = chart_response(&id, chart.body.clone(), Source::Kv, &timing, &faults);
-        let write_back = WriteBack { key: id.key.clone(), chart, to_edge: true, to_kv: false };
-        return Outcome { response, write_back: Some(write_back), log };
+        let write_back = WriteBack {
+            key: id.key.clone(),
+            chart,
+            to_edge: true,
+            to_kv: false,
+        };
+        return Outcome {
+            response,
+            write_back: Some(write_back),
+            log,
+        };
     }
     timing.push("kv;desc=\"miss\"".into());
 
@@ -146,7 +177,8 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
         Ok(png) => {
             timing.push(format!("render;dur={:.2}", host.now_ms() - started));
             let stored = StoredChart::new(&id, png);
-            let response = chart_response(&id, stored.body.clone(), Source::Render, &timing, &faults);
+            let response =
+                chart_response(&id, stored.body.clone(), Source::Render, &timing, &faults);
             Outcome {
                 response,
                 write_back: Some(WriteBack {
@@ -160,7 +192,11 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
         }
         Err(e) => {
             log.push(format!("render failed for {}: {}", id.key, e.0));
-            Outcome { response: internal_error(req), write_back: None, log }
+            Outcome {
+                response: internal_error(req),
+                write_back: None,
+                log,
+            }
         }
     }
 }
@@ -179,7 +215,10 @@ async fn lookup<S: ChartStore>(
             Ok(()) => Some(chart),
             Err(why) => {
                 faults.push(format!("{tier}-corrupt"));
-                log.push(format!("{tier} value for {} rejected: {why}; re-rendering", id.key));
+                log.push(format!(
+                    "{tier} value for {} rejected: {why}; re-rendering",
+                    id.key
+                ));
                 None
             }
         },
@@ -193,7 +232,11 @@ async fn lookup<S: ChartStore>(
 }
 
 /// Makes the stores of a [`WriteBack`]; returns log lines for any that failed.
-pub async fn write_back<E: ChartStore, K: ChartStore>(wb: &WriteBack, edge: &E, kv: &K) -> Vec<String> {
+pub async fn write_back<E: ChartStore, K: ChartStore>(
+    wb: &WriteBack,
+    edge: &E,
+    kv: &K,
+) -> Vec<String> {
     let mut log = Vec::new();
     if wb.to_kv {
         if let Err(e) = kv.put(&wb.key, &wb.chart).await {
@@ -218,9 +261,16 @@ fn validators(r: Response, id: &Identity) -> Response {
 }
 
 /// Headers a page on another origin may read (the demo's panel reads them).
-const EXPOSED: &str = "ETag, Last-Modified, X-Chart-Source, X-Chart-Fault, X-Chart-Error, Server-Timing";
+const EXPOSED: &str =
+    "ETag, Last-Modified, X-Chart-Source, X-Chart-Fault, X-Chart-Error, Server-Timing";
 
-fn chart_response(id: &Identity, body: Vec<u8>, source: Source, timing: &[String], faults: &[String]) -> Response {
+fn chart_response(
+    id: &Identity,
+    body: Vec<u8>,
+    source: Source,
+    timing: &[String],
+    faults: &[String],
+) -> Response {
     let mut r = validators(Response::new(200), id)
         .header("Content-Type", CONTENT_TYPE_PNG)
         .header("Content-Length", body.len().to_string())
@@ -248,7 +298,10 @@ fn random_chart<H: Host>(req: &Request, host: &H) -> Outcome {
                 .header("Access-Control-Allow-Origin", "*")
                 .header("Access-Control-Expose-Headers", EXPOSED)
                 .header("X-Chart-Source", Source::Render.as_str())
-                .header("Server-Timing", format!("render;dur={:.2}", host.now_ms() - started));
+                .header(
+                    "Server-Timing",
+                    format!("render;dur={:.2}", host.now_ms() - started),
+                );
             r.body = png;
             Outcome::only(r)
         }
@@ -266,19 +319,37 @@ fn bad_request(req: &Request, e: &ParamError) -> Response {
 
 /// The 500 answer: no internal details.
 pub fn internal_error(req: &Request) -> Response {
-    error(req, 500, "Internal Server Error", "the chart could not be rendered; try again later", None)
+    error(
+        req,
+        500,
+        "Internal Server Error",
+        "the chart could not be rendered; try again later",
+        None,
+    )
 }
 
 /// An error answer: text, or a PNG of the same text when the client prefers
 /// images (a broken `<img>` then explains itself). Never stored.
-pub fn error(req: &Request, status: u16, reason: &str, message: &str, parameter: Option<&str>) -> Response {
+pub fn error(
+    req: &Request,
+    status: u16,
+    reason: &str,
+    message: &str,
+    parameter: Option<&str>,
+) -> Response {
     let heading = format!("{status} {reason}");
     let (content_type, body) = match prefers_image(req.accept.as_deref()) {
         true => match render_message_png(&[&heading, message]) {
             Ok(png) => (CONTENT_TYPE_PNG, png),
-            Err(_) => ("text/plain; charset=utf-8", format!("{heading}: {message}\n").into_bytes()),
+            Err(_) => (
+                "text/plain; charset=utf-8",
+                format!("{heading}: {message}\n").into_bytes(),
+            ),
         },
-        false => ("text/plain; charset=utf-8", format!("{heading}: {message}\n").into_bytes()),
+        false => (
+            "text/plain; charset=utf-8",
+            format!("{heading}: {message}\n").into_bytes(),
+        ),
     };
     let mut r = Response::new(status)
         .header("Content-Type", content_type)

@@ -97,7 +97,14 @@ impl Typesetter {
     /// Rasterizes `text` with its line box's top-left corner at `(x, y)`,
     /// calling `plot(px, py, level)` for every pixel with coverage
     /// `level / COVERAGE_LEVELS > 0`.
-    pub fn draw(&mut self, text: &str, em_px: f32, x: i32, y: i32, mut plot: impl FnMut(i32, i32, u8)) {
+    pub fn draw(
+        &mut self,
+        text: &str,
+        em_px: f32,
+        x: i32,
+        y: i32,
+        mut plot: impl FnMut(i32, i32, u8),
+    ) {
         let (glyphs, _) = Self::layout(text, em_px);
         let (ascent, _) = line_metrics(em_px);
         let baseline = y + ascent;

@@ -85,7 +85,11 @@ impl Response {
 
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
-        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
             Some(slot) => slot.1 = value,
             None => self.headers.push((name.to_string(), value)),
         }
@@ -166,7 +170,9 @@ fn quality(accept: &str, ty: &str, sub: &str) -> f32 {
     for range in accept.split(',') {
         let mut params = range.split(';');
         let media = params.next().unwrap_or("").trim().to_ascii_lowercase();
-        let Some((t, s)) = media.split_once('/') else { continue };
+        let Some((t, s)) = media.split_once('/') else {
+            continue;
+        };
         let specificity = match (t == ty, s == sub, t == "*", s == "*") {
             (true, true, _, _) => 3,
             (true, false, _, true) => 2,
@@ -174,7 +180,11 @@ fn quality(accept: &str, ty: &str, sub: &str) -> f32 {
             _ => continue,
         };
         let q = params
-            .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .filter_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .or_else(|| p.trim().strip_prefix("Q="))
+            })
             .find_map(|v| v.trim().parse::<f32>().ok())
             .unwrap_or(1.0)
             .clamp(0.0, 1.0);
@@ -210,7 +220,11 @@ mod tests {
             ("W/", false),
         ];
         for (header, want) in cases {
-            assert_eq!(if_none_match_matches(header, ETAG), *want, "If-None-Match: {header}");
+            assert_eq!(
+                if_none_match_matches(header, ETAG),
+                *want,
+                "If-None-Match: {header}"
+            );
         }
     }
 
@@ -222,25 +236,79 @@ mod tests {
             want: bool,
         }
         let cases = [
-            Case { inm: None, ims: None, want: false },
-            Case { inm: Some(ETAG), ims: None, want: true },
-            Case { inm: Some("\"other\""), ims: None, want: false },
+            Case {
+                inm: None,
+                ims: None,
+                want: false,
+            },
+            Case {
+                inm: Some(ETAG),
+                ims: None,
+                want: true,
+            },
+            Case {
+                inm: Some("\"other\""),
+                ims: None,
+                want: false,
+            },
             // If-None-Match present: If-Modified-Since is ignored either way.
-            Case { inm: Some("\"other\""), ims: Some("Sun, 22 Nov 2026 00:00:00 GMT"), want: false },
-            Case { inm: Some(ETAG), ims: Some("Sat, 01 Jan 2000 00:00:00 GMT"), want: true },
-            Case { inm: None, ims: Some("Sun, 22 Nov 2026 00:00:00 GMT"), want: true },
-            Case { inm: None, ims: Some("Mon, 23 Nov 2026 10:00:00 GMT"), want: true },
-            Case { inm: None, ims: Some("Sat, 21 Nov 2026 23:59:59 GMT"), want: false },
-            Case { inm: None, ims: Some("Sunday, 22-Nov-26 00:00:00 GMT"), want: true },
-            Case { inm: None, ims: Some("Sun Nov 22 00:00:00 2026"), want: true },
-            Case { inm: None, ims: Some("not a date"), want: false },
-            Case { inm: None, ims: Some("Sun, 22 Nov 2026 00:00:00 GMT, Mon, 23 Nov 2026 00:00:00 GMT"), want: false },
+            Case {
+                inm: Some("\"other\""),
+                ims: Some("Sun, 22 Nov 2026 00:00:00 GMT"),
+                want: false,
+            },
+            Case {
+                inm: Some(ETAG),
+                ims: Some("Sat, 01 Jan 2000 00:00:00 GMT"),
+                want: true,
+            },
+            Case {
+                inm: None,
+                ims: Some("Sun, 22 Nov 2026 00:00:00 GMT"),
+                want: true,
+            },
+            Case {
+                inm: None,
+                ims: Some("Mon, 23 Nov 2026 10:00:00 GMT"),
+                want: true,
+            },
+            Case {
+                inm: None,
+                ims: Some("Sat, 21 Nov 2026 23:59:59 GMT"),
+                want: false,
+            },
+            Case {
+                inm: None,
+                ims: Some("Sunday, 22-Nov-26 00:00:00 GMT"),
+                want: true,
+            },
+            Case {
+                inm: None,
+                ims: Some("Sun Nov 22 00:00:00 2026"),
+                want: true,
+            },
+            Case {
+                inm: None,
+                ims: Some("not a date"),
+                want: false,
+            },
+            Case {
+                inm: None,
+                ims: Some("Sun, 22 Nov 2026 00:00:00 GMT, Mon, 23 Nov 2026 00:00:00 GMT"),
+                want: false,
+            },
         ];
         for c in cases {
             let mut req = Request::get("/charts/a.png");
             req.if_none_match = c.inm.map(str::to_string);
             req.if_modified_since = c.ims.map(str::to_string);
-            assert_eq!(not_modified(&req, ETAG, LM), c.want, "INM {:?} IMS {:?}", c.inm, c.ims);
+            assert_eq!(
+                not_modified(&req, ETAG, LM),
+                c.want,
+                "INM {:?} IMS {:?}",
+                c.inm,
+                c.ims
+            );
         }
     }
 
@@ -253,9 +321,15 @@ mod tests {
             (Some("image/png"), true),
             (Some("image/*"), true),
             // Chromium and Firefox <img> requests.
-            (Some("image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"), true),
+            (
+                Some("image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"),
+                true,
+            ),
             (Some("image/avif,image/webp,*/*"), true),
-            (Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), false),
+            (
+                Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                false,
+            ),
             (Some("image/png;q=0.5, text/plain;q=0.6"), false),
             (Some("image/*;q=0.9, text/*;q=0.1"), true),
             (Some("image/png;q=0, */*"), false),
@@ -268,7 +342,10 @@ mod tests {
     #[test]
     fn request_target_splits_query() {
         let r = Request::new("HEAD", "/charts/a.png?w=100&h=100");
-        assert_eq!((r.path.as_str(), r.query.as_deref()), ("/charts/a.png", Some("w=100&h=100")));
+        assert_eq!(
+            (r.path.as_str(), r.query.as_deref()),
+            ("/charts/a.png", Some("w=100&h=100"))
+        );
         assert!(r.is_head());
         assert_eq!(Request::get("/x").query, None);
     }

@@ -47,7 +47,11 @@ pub fn parse(s: &str) -> Option<u64> {
                 }
                 // Two-digit years: within 50 years of 2026 (RFC 9110 says
                 // interpret as the most recent past year with those digits).
-                let year = if yy + 2000 > 2076 { 1900 + yy } else { 2000 + yy };
+                let year = if yy + 2000 > 2076 {
+                    1900 + yy
+                } else {
+                    2000 + yy
+                };
                 (d, m, year, *t)
             }
             _ => return None,
@@ -97,7 +101,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 #[cfg(test)]

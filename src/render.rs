@@ -70,7 +70,8 @@ pub fn render_message_png(lines: &[&str]) -> Result<Vec<u8>, RenderError> {
         let a = u16::from(level);
         let n = u16::from(crate::font::COVERAGE_LEVELS);
         for k in 0..3 {
-            canvas.rgb[i + k] = ((u16::from(rgb[k]) * a + u16::from(bg[k]) * (n - a) + n / 2) / n) as u8;
+            canvas.rgb[i + k] =
+                ((u16::from(rgb[k]) * a + u16::from(bg[k]) * (n - a) + n / 2) / n) as u8;
         }
     };
     // An accent bar on the left edge says "error" before anyone reads.
@@ -94,7 +95,11 @@ fn wrap(ts: &Typesetter, text: &str, max: i32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
-        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
         if ts.measure(&candidate, ERROR_TEXT_PX).width <= max {
             line = candidate;
             continue;
@@ -106,7 +111,10 @@ fn wrap(ts: &Typesetter, text: &str, max: i32) -> Vec<String> {
         while ts.measure(&rest, ERROR_TEXT_PX).width > max {
             let mut cut = rest.len();
             while cut > 1 && ts.measure(&rest[..cut], ERROR_TEXT_PX).width > max {
-                cut = rest[..cut].char_indices().last().map_or(1, |(i, _)| i.max(1));
+                cut = rest[..cut]
+                    .char_indices()
+                    .last()
+                    .map_or(1, |(i, _)| i.max(1));
             }
             lines.push(rest[..cut].to_string());
             rest = rest[cut..].to_string();

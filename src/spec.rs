@@ -185,7 +185,9 @@ pub fn validate_name(name: &str) -> Result<(), ParamError> {
 }
 
 fn describe_char(c: char) -> String {
-    if c.is_ascii_graphic() {
+    if c == ' ' {
+        "a space".to_string()
+    } else if c.is_ascii_graphic() {
         format!("'{c}'")
     } else {
         format!("U+{:04X}", c as u32)
@@ -342,16 +344,17 @@ impl RawParams {
             Some(other) => {
                 return Err(ParamError::new(
                     "theme",
-                    format!(
-                        "theme must be light or dark, got '{}'",
-                        truncate(other, 40)
-                    ),
+                    format!("theme must be light or dark, got '{}'", truncate(other, 40)),
                 ))
             }
         };
         let pixels = u64::from(width * dpr) * u64::from(height * dpr);
         if pixels > limits::PIXELS_MAX {
-            let which = if self.dpr.is_some() { "w, h and dpr" } else { "w and h" };
+            let which = if self.dpr.is_some() {
+                "w, h and dpr"
+            } else {
+                "w and h"
+            };
             return Err(ParamError::new(
                 if self.dpr.is_some() { "dpr" } else { "w" },
                 format!(

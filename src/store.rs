@@ -53,7 +53,11 @@ impl StoredChart {
             return Err("metadata renderer or content type differs".into());
         }
         if meta.length != self.body.len() {
-            return Err(format!("length {} but metadata says {}", self.body.len(), meta.length));
+            return Err(format!(
+                "length {} but metadata says {}",
+                self.body.len(),
+                meta.length
+            ));
         }
         if meta.digest != digest(&self.body) {
             return Err("digest mismatch".into());

@@ -107,19 +107,70 @@ mod tests {
     #[test]
     fn ticks_table() {
         let cases = [
-            Case { lo: -3.2, hi: 3.4, max: 8, integers: false, labels: &["−3", "−2", "−1", "0", "1", "2", "3"] },
-            Case { lo: 0.0, hi: 1.0, max: 5, integers: false, labels: &["0", "0.2", "0.4", "0.6", "0.8", "1.0"] },
-            Case { lo: 0.1, hi: 0.35, max: 5, integers: false, labels: &["0.10", "0.15", "0.20", "0.25", "0.30", "0.35"] },
-            Case { lo: 0.0, hi: 37.0, max: 6, integers: true, labels: &["0", "10", "20", "30"] },
-            Case { lo: 0.0, hi: 3.0, max: 10, integers: true, labels: &["0", "1", "2", "3"] },
-            Case { lo: 0.0, hi: 4.0e7, max: 4, integers: false, labels: &["0", "1e7", "2e7", "3e7", "4e7"] },
-            Case { lo: -0.00031, hi: 0.00012, max: 4, integers: false, labels: &["−0.0003", "−0.0002", "−0.0001", "0", "0.0001"] },
-            Case { lo: 1000.0, hi: 1010.0, max: 5, integers: false, labels: &["1000", "1002", "1004", "1006", "1008", "1010"] },
+            Case {
+                lo: -3.2,
+                hi: 3.4,
+                max: 8,
+                integers: false,
+                labels: &["−3", "−2", "−1", "0", "1", "2", "3"],
+            },
+            Case {
+                lo: 0.0,
+                hi: 1.0,
+                max: 5,
+                integers: false,
+                labels: &["0", "0.2", "0.4", "0.6", "0.8", "1.0"],
+            },
+            Case {
+                lo: 0.1,
+                hi: 0.35,
+                max: 5,
+                integers: false,
+                labels: &["0.10", "0.15", "0.20", "0.25", "0.30", "0.35"],
+            },
+            Case {
+                lo: 0.0,
+                hi: 37.0,
+                max: 6,
+                integers: true,
+                labels: &["0", "10", "20", "30"],
+            },
+            Case {
+                lo: 0.0,
+                hi: 3.0,
+                max: 10,
+                integers: true,
+                labels: &["0", "1", "2", "3"],
+            },
+            Case {
+                lo: 0.0,
+                hi: 4.0e7,
+                max: 4,
+                integers: false,
+                labels: &["0", "1e7", "2e7", "3e7", "4e7"],
+            },
+            Case {
+                lo: -0.00031,
+                hi: 0.00012,
+                max: 6,
+                integers: false,
+                labels: &["−0.0003", "−0.0002", "−0.0001", "0", "0.0001"],
+            },
+            Case {
+                lo: 1000.0,
+                hi: 1010.0,
+                max: 5,
+                integers: false,
+                labels: &["1000", "1002", "1004", "1006", "1008", "1010"],
+            },
         ];
         for c in cases {
             let t = nice_ticks(c.lo, c.hi, c.max, c.integers);
             assert_eq!(t.labels, c.labels, "ticks of [{}, {}]", c.lo, c.hi);
-            assert!(t.values.iter().all(|v| *v >= c.lo - 1e-12 && *v <= c.hi + 1e-12));
+            assert!(t
+                .values
+                .iter()
+                .all(|v| *v >= c.lo - 1e-12 && *v <= c.hi + 1e-12));
         }
     }
 

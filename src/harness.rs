@@ -1,0 +1,214 @@
+//! The C-ABI adapter that the wasmtime harness (tests/wasm_harness.rs)
+//! loads: the same flow as the Worker, with storage, clock, entropy and logs
+//! provided by host imports (module `host`) instead of workers-rs.
+//!
+//! Protocol (all integers little-endian, pointers into this module's memory):
+//! - `handle(ptr, len) -> u64`: the request is JSON
+//!   `{"method", "target", "headers": {name: value}}`; the result packs
+//!   `ptr << 32 | len` of `status u32 | head_len u32 | head JSON | body`,
+//!   freed by the host with `dealloc`.
+//! - `after_response()`: makes the stores the flow asked for (the Worker's
+//!   `wait_until`), returns how many failed.
+//! - imports: `store_get(tier, key) -> i64` (-1 error, -2 miss, else the
+//!   length of a staged `meta_len u32 | meta | body` that `store_take(dst)`
+//!   copies in), `store_put(tier, key, meta, body) -> i32` (0 ok),
+//!   `now_ms() -> f64`, `random_fill(ptr, len)`, `log(ptr, len)`.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use crate::flow::{self, Host, WriteBack};
+use crate::http::Request;
+use crate::store::{ChartStore, StoreError, StoredChart};
+
+#[link(wasm_import_module = "host")]
+extern "C" {
+    fn store_get(tier: u32, key_ptr: *const u8, key_len: u32) -> i64;
+    fn store_take(dst: *mut u8);
+    fn store_put(
+        tier: u32,
+        key_ptr: *const u8,
+        key_len: u32,
+        meta_ptr: *const u8,
+        meta_len: u32,
+        body_ptr: *const u8,
+        body_len: u32,
+    ) -> i32;
+    fn now_ms() -> f64;
+    fn random_fill(ptr: *mut u8, len: u32);
+    fn log(ptr: *const u8, len: u32);
+}
+
+const TIER_EDGE: u32 = 0;
+const TIER_KV: u32 = 1;
+
+thread_local! {
+    static PENDING: RefCell<Option<WriteBack>> = const { RefCell::new(None) };
+}
+
+fn host_log(line: &str) {
+    unsafe { log(line.as_ptr(), line.len() as u32) }
+}
+
+fn layout(len: u32) -> std::alloc::Layout {
+    std::alloc::Layout::array::<u8>(len.max(1) as usize).expect("layout")
+}
+
+/// Memory for the host to write a request into.
+#[no_mangle]
+pub extern "C" fn alloc(len: u32) -> *mut u8 {
+    unsafe { std::alloc::alloc(layout(len)) }
+}
+
+/// Frees memory from [`alloc`] or a `handle` result.
+///
+/// # Safety
+/// `ptr` and `len` must come from `alloc(len)` or `handle`.
+#[no_mangle]
+pub unsafe extern "C" fn dealloc(ptr: *mut u8, len: u32) {
+    std::alloc::dealloc(ptr, layout(len))
+}
+
+/// Answers the request at `ptr..ptr+len` (JSON, see the module docs).
+///
+/// # Safety
+/// The host must pass memory it wrote through [`alloc`].
+#[no_mangle]
+pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
+    let raw = std::slice::from_raw_parts(ptr, len as usize);
+    let parsed: Result<WireRequest, _> = serde_json::from_slice(raw);
+    let response = match parsed {
+        Err(e) => {
+            host_log(&format!("harness: bad request JSON: {e}"));
+            flow::internal_error(&Request::get("/"))
+        }
+        Ok(w) => {
+            let header = |n: &str| w.headers.get(n).cloned();
+            let mut req = Request::new(&w.method, &w.target);
+            req.if_none_match = header("if-none-match");
+            req.if_modified_since = header("if-modified-since");
+            req.accept = header("accept");
+            let panic_in_lookup = w.headers.contains_key("x-harness-panic");
+            let edge = HostStore {
+                tier: TIER_EDGE,
+                panic_on_get: panic_in_lookup,
+            };
+            let kv = HostStore {
+                tier: TIER_KV,
+                panic_on_get: false,
+            };
+            let outcome = flow::block_on(flow::handle(&req, &edge, &kv, &HostEnv));
+            for line in &outcome.log {
+                host_log(line);
+            }
+            PENDING.with(|p| *p.borrow_mut() = outcome.write_back);
+            outcome.response
+        }
+    };
+    let head = serde_json::to_vec(&response.headers).expect("headers serialize");
+    let mut out = Vec::with_capacity(8 + head.len() + response.body.len());
+    out.extend_from_slice(&u32::from(response.status).to_le_bytes());
+    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&response.body);
+    // Hand the bytes over in an allocation `dealloc(ptr, len)` can free.
+    let len = out.len() as u32;
+    let ptr = alloc(len);
+    std::ptr::copy_nonoverlapping(out.as_ptr(), ptr, out.len());
+    ((ptr as u64) << 32) | u64::from(len)
+}
+
+/// Makes the stores of the last `handle`; returns how many failed.
+#[no_mangle]
+pub extern "C" fn after_response() -> u32 {
+    let Some(wb) = PENDING.with(|p| p.borrow_mut().take()) else {
+        return 0;
+    };
+    let edge = HostStore {
+        tier: TIER_EDGE,
+        panic_on_get: false,
+    };
+    let kv = HostStore {
+        tier: TIER_KV,
+        panic_on_get: false,
+    };
+    let failures = flow::block_on(flow::write_back(&wb, &edge, &kv));
+    for line in &failures {
+        host_log(line);
+    }
+    failures.len() as u32
+}
+
+#[derive(serde::Deserialize)]
+struct WireRequest {
+    method: String,
+    target: String,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+}
+
+struct HostEnv;
+
+impl Host for HostEnv {
+    fn now_ms(&self) -> f64 {
+        unsafe { now_ms() }
+    }
+
+    fn random_seed(&self) -> [u8; 32] {
+        let mut seed = [0u8; 32];
+        unsafe { random_fill(seed.as_mut_ptr(), 32) };
+        seed
+    }
+}
+
+/// A storage tier kept by the host.
+struct HostStore {
+    tier: u32,
+    /// Test hook: panic inside the lookup, to show a trap becomes a 500.
+    panic_on_get: bool,
+}
+
+impl ChartStore for HostStore {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        if self.panic_on_get {
+            panic!("x-harness-panic: panicking inside the edge lookup");
+        }
+        let n = unsafe { store_get(self.tier, key.as_ptr(), key.len() as u32) };
+        match n {
+            -2 => Ok(None),
+            n if n < 0 => Err(StoreError(format!("host store_get failed ({n})"))),
+            n => {
+                let mut blob = vec![0u8; n as usize];
+                unsafe { store_take(blob.as_mut_ptr()) };
+                let meta_len = blob
+                    .get(..4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+                    .ok_or_else(|| StoreError("staged value shorter than its header".into()))?;
+                let meta = blob
+                    .get(4..4 + meta_len)
+                    .ok_or_else(|| StoreError("staged metadata truncated".into()))?;
+                let meta = String::from_utf8_lossy(meta).into_owned();
+                let body = blob[4 + meta_len..].to_vec();
+                Ok(Some(StoredChart { body, meta }))
+            }
+        }
+    }
+
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        let rc = unsafe {
+            store_put(
+                self.tier,
+                key.as_ptr(),
+                key.len() as u32,
+                chart.meta.as_ptr(),
+                chart.meta.len() as u32,
+                chart.body.as_ptr(),
+                chart.body.len() as u32,
+            )
+        };
+        match rc {
+            0 => Ok(()),
+            rc => Err(StoreError(format!("host store_put failed ({rc})"))),
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Golden images: each case is rendered natively, decoded, and compared pixel
+//! for pixel with `tests/golden/NAME.png`. A mismatch writes the new image to
+//! `tests/output/golden/` for a look. Regenerate on purpose only (and bump
+//! `RENDERER_VERSION` when pixels change):
+//!     EDGECHART_BLESS=1 cargo test --release --test golden
+
+use std::path::PathBuf;
+
+use edgechart::flow::{block_on, handle, Host};
+use edgechart::http::Request;
+use edgechart::store::MemoryStore;
+
+const CASES: &[(&str, &str)] = &[
+    ("classic", "/charts/sales.png"),
+    ("classic-dark", "/charts/sales.png?theme=dark"),
+    ("classic-dpr2", "/charts/sales.png?dpr=2"),
+    ("classic-dark-dpr3", "/charts/sales.png?theme=dark&dpr=3&w=400&h=300"),
+    ("values", "/charts/weights.png?values=61.2,70.1,68.4,77.0,59.9,82.3,71.5,66.0,69.8,73.3,64.2,70.0&title=Body+weight+(kg)"),
+    ("many-draws", "/charts/big.png?n=100000&bins=250&w=960&h=400"),
+    ("tiny", "/charts/t.png?w=64&h=64"),
+    ("no-title", "/charts/quiet.png?title="),
+    ("title-scripts", "/charts/i18n.png?title=%C3%85ngstr%C3%B6m+%CE%94x+%D0%96%D1%83%D0%BA+%E2%88%91+%E2%82%AC+%E6%BC%A2+%F0%9F%98%80"),
+    ("error-400", "/charts/x.png?w=99999"),
+];
+
+struct Fixed;
+impl Host for Fixed {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random_seed(&self) -> [u8; 32] {
+        [0; 32]
+    }
+}
+
+fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    dec.set_transformations(png::Transformations::EXPAND);
+    let mut reader = dec.read_info().expect("PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+#[test]
+fn golden_images() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let bless = std::env::var_os("EDGECHART_BLESS").is_some();
+    let out_dir = root.join("tests/output/golden");
+    let mut failures = Vec::new();
+    for (name, target) in CASES {
+        let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+        let req = Request::get(target).with_header("Accept", "image/png");
+        let png_bytes = block_on(handle(&req, &edge, &kv, &Fixed)).response.body;
+        let path = root.join("tests/golden").join(format!("{name}.png"));
+        if bless {
+            std::fs::write(&path, &png_bytes).unwrap();
+            continue;
+        }
+        let want = std::fs::read(&path)
+            .unwrap_or_else(|_| panic!("{} missing; run with EDGECHART_BLESS=1", path.display()));
+        let (ww, wh, wpx) = decode(&want);
+        let (gw, gh, gpx) = decode(&png_bytes);
+        if (ww, wh) != (gw, gh) || wpx != gpx {
+            let differing = wpx
+                .chunks(3)
+                .zip(gpx.chunks(3))
+                .filter(|(a, b)| a != b)
+                .count();
+            std::fs::create_dir_all(&out_dir).unwrap();
+            let actual = out_dir.join(format!("{name}.actual.png"));
+            std::fs::write(&actual, &png_bytes).unwrap();
+            failures.push(format!(
+                "{name}: {gw}x{gh} vs golden {ww}x{wh}, {differing} pixels differ; see {}",
+                actual.display()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden mismatches:\n{}",
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,149 @@
+//! The query parameters of the contract (shared/API.md), case by case:
+//! what is accepted, what it means, and the 400 message for what is not.
+
+use edgechart::spec::{parse, Bins, ChartSpec, Data, RouteKind, Theme};
+
+fn named(q: &str) -> Result<ChartSpec, (String, String)> {
+    parse("sales", Some(q), RouteKind::Named).map_err(|e| (e.parameter, e.message))
+}
+
+#[test]
+fn defaults_are_the_classic_chart() {
+    let s = named("").unwrap();
+    assert_eq!(s, ChartSpec::classic("sales"));
+    assert_eq!(s.data, Data::Draws { n: 1000 });
+    assert_eq!(s.bins, Bins::Fixed(100));
+    assert_eq!(s.title, "Chart for \"sales\"");
+    assert_eq!(
+        (s.width, s.height, s.dpr, s.theme),
+        (640, 480, 1, Theme::Light)
+    );
+    assert_eq!(parse("sales", None, RouteKind::Named).unwrap(), s);
+}
+
+#[test]
+fn accepted_values() {
+    type Check = fn(&ChartSpec) -> bool;
+    let cases: &[(&str, Check)] = &[
+        ("n=1", |s| s.data == Data::Draws { n: 1 }),
+        ("n=100000", |s| s.data == Data::Draws { n: 100_000 }),
+        ("n=2.5e3", |s| s.data == Data::Draws { n: 2500 }),
+        ("values=1", |s| {
+            s.data == Data::Values(vec![1.0]) && s.bins == Bins::Auto
+        }),
+        ("values=-1.5,2e3,+7,.5", |s| {
+            s.data == Data::Values(vec![-1.5, 2000.0, 7.0, 0.5])
+        }),
+        ("values=1,%202", |s| s.data == Data::Values(vec![1.0, 2.0])),
+        ("values=3&bins=7", |s| s.bins == Bins::Fixed(7)),
+        ("bins=1", |s| s.bins == Bins::Fixed(1)),
+        ("bins=1000", |s| s.bins == Bins::Fixed(1000)),
+        ("bins=auto", |s| s.bins == Bins::Auto),
+        ("title=", |s| s.title.is_empty()),
+        ("title=Q3+sales+%E2%82%AC", |s| s.title == "Q3 sales €"),
+        ("w=64&h=64", |s| (s.width, s.height) == (64, 64)),
+        ("w=4096&h=1024", |s| (s.width, s.height) == (4096, 1024)),
+        ("w=2048&h=2048", |s| s.pixel_size() == (2048, 2048)),
+        ("dpr=2", |s| s.pixel_size() == (1280, 960)),
+        ("dpr=3&w=682&h=682", |s| s.pixel_size() == (2046, 2046)),
+        ("theme=dark", |s| s.theme == Theme::Dark),
+        ("theme=light", |s| s.theme == Theme::Light),
+        ("&&w=100&", |s| s.width == 100),
+    ];
+    for (q, check) in cases {
+        let spec = named(q).unwrap_or_else(|e| panic!("?{q} rejected: {e:?}"));
+        assert!(check(&spec), "?{q} gave {spec:?}");
+    }
+    let t = "é".repeat(200);
+    assert_eq!(named(&format!("title={t}")).unwrap().title, t);
+    let v = vec!["1"; 10_000].join(",");
+    assert!(named(&format!("values={v}")).is_ok());
+}
+
+#[test]
+fn rejected_values_name_the_parameter_and_the_bound() {
+    let long_title = "x".repeat(201);
+    let too_many = vec!["1"; 10_001].join(",");
+    let cases: Vec<(String, &str, &str)> = vec![
+        ("n=0".into(), "n", "n must be an integer from 1 to 100000, got 0"),
+        ("n=100001".into(), "n", "from 1 to 100000"),
+        ("n=1.5".into(), "n", "an integer"),
+        ("n=ten".into(), "n", "got 'ten'"),
+        ("n=".into(), "n", "an integer"),
+        ("n".into(), "n", "has no value"),
+        ("n=1&n=1".into(), "n", "more than once"),
+        ("values=1&n=5".into(), "n", "cannot be combined with values"),
+        ("values=".into(), "values", "values item 1 is empty"),
+        ("values=1,,2".into(), "values", "values item 2 is empty"),
+        ("values=1,2,".into(), "values", "values item 3 is empty"),
+        ("values=1,inf".into(), "values", "item 2 is not a finite decimal number: 'inf'"),
+        ("values=NaN".into(), "values", "not a finite"),
+        ("values=1e999".into(), "values", "not a finite"),
+        ("values=0x10".into(), "values", "not a finite"),
+        (format!("values={too_many}"), "values", "values has 10001 numbers; at most 10000"),
+        ("bins=0".into(), "bins", "bins must be an integer from 1 to 1000"),
+        ("bins=1001".into(), "bins", "from 1 to 1000"),
+        ("bins=many".into(), "bins", "got 'many'"),
+        (format!("title={long_title}"), "title", "title is 201 characters long; at most 200"),
+        ("title=a%0Ab".into(), "title", "control character U+000A"),
+        ("title=%FF".into(), "title", "valid UTF-8"),
+        ("title=%G1".into(), "title", "bad percent-escape"),
+        ("w=63".into(), "w", "w must be an integer from 64 to 4096, got 63"),
+        ("h=4097".into(), "h", "h must be an integer from 64 to 4096, got 4097"),
+        ("w=-640".into(), "w", "from 64 to 4096"),
+        ("dpr=0".into(), "dpr", "dpr must be an integer from 1 to 3, got 0"),
+        ("dpr=4".into(), "dpr", "from 1 to 3"),
+        ("dpr=1.5".into(), "dpr", "an integer"),
+        ("w=4096&h=4096".into(), "w", "w and h give a 4096x4096 image (16777216 pixels); at most 4194304"),
+        ("w=2048&h=2049".into(), "w", "at most 4194304 pixels"),
+        ("dpr=3&w=683&h=683".into(), "dpr", "w, h and dpr give a 2049x2049 image"),
+        ("theme=blue".into(), "theme", "theme must be light or dark, got 'blue'"),
+        ("colour=red".into(), "colour", "unknown parameter 'colour'; known parameters are values, n, bins, title, w, h, dpr, theme"),
+        ("W=100".into(), "W", "unknown parameter 'W'"),
+    ];
+    for (q, param, needle) in cases {
+        match named(&q) {
+            Ok(spec) => panic!("?{} accepted: {spec:?}", &q[..q.len().min(60)]),
+            Err((p, msg)) => {
+                assert_eq!(p, param, "?{}: {msg}", &q[..q.len().min(60)]);
+                assert!(
+                    msg.contains(needle),
+                    "?{}: message {msg:?} lacks {needle:?}",
+                    &q[..q.len().min(60)]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn names_follow_the_contract() {
+    for ok in ["a", "sales", "Q3-2026_final.v2", &"x".repeat(64), "9"] {
+        assert!(parse(ok, None, RouteKind::Named).is_ok(), "{ok}");
+    }
+    let cases = [
+        ("", "empty"),
+        (".hidden", "must not start with '.'"),
+        (&"x".repeat(65) as &str, "65 characters long; at most 64"),
+        ("a b", "contains a space"),
+        ("a%20b", "contains '%'"),
+        ("a/b", "contains '/'"),
+        ("é", "contains U+00E9"),
+    ];
+    for (name, needle) in cases {
+        let e = parse(name, None, RouteKind::Named).unwrap_err();
+        assert_eq!(e.parameter, "name");
+        assert!(e.message.contains(needle), "{name:?}: {}", e.message);
+    }
+}
+
+#[test]
+fn the_random_chart_takes_no_values() {
+    let e = parse("random", Some("values=1,2"), RouteKind::Random).unwrap_err();
+    assert_eq!(e.parameter, "values");
+    let s = parse("random", Some("n=50&theme=dark"), RouteKind::Random).unwrap();
+    assert_eq!(
+        (s.data, s.theme, s.title.as_str()),
+        (Data::Draws { n: 50 }, Theme::Dark, "Random chart")
+    );
+}

@@ -1,0 +1,770 @@
+//! The wasmtime harness: the Worker's own code, compiled to
+//! wasm32-unknown-unknown with the `harness` feature (the C-ABI entry in
+//! src/harness.rs, beside the workers-rs entry, same sources and
+//! dependencies), driven with no JavaScript. The host provides KV and the
+//! edge cache as in-memory maps with fault switches; every import the module
+//! has outside the `host` module (wasm-bindgen's, pulled in by workers-rs and
+//! plotters) is linked to a stub that traps, so a passing run proves none is
+//! called.
+//!
+//! Budgets are in fuel (wasmtime's count of executed wasm operators), which
+//! is deterministic for a given module and input, unlike wall time.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use edgechart::flow::{block_on, handle, Host};
+use edgechart::http::Request;
+use edgechart::render::render_chart;
+use edgechart::spec::{parse, RouteKind};
+use edgechart::store::MemoryStore;
+use wasmtime::{
+    Caller, Config, Engine, Extern, ExternType, Instance, Linker, Module, Store, StoreLimits,
+    StoreLimitsBuilder,
+};
+
+/// The Workers isolate's memory limit.
+const MEMORY_LIMIT: usize = 128 << 20;
+
+/// Fuel budgets. Chosen from measured figures (printed by `fuel_report`)
+/// with about 25% headroom, so an accidental slowdown fails here while
+/// noise cannot (fuel is exact). The classic chart's budget is also the
+/// performance goal: 25 million per render.
+const FUEL_BUDGET_CLASSIC: u64 = 25_000_000;
+const FUEL_BUDGET_LARGEST: u64 = 400_000_000;
+
+const TIER_EDGE: u32 = 0;
+
+// ---------------------------------------------------------------- module
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// Builds (or reuses, cargo decides) the harness module: the same release
+/// wasm32 build worker-build makes, plus the `harness` feature.
+fn module_path() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            eprintln!("harness: building the wasm32 module (cargo build --release --target wasm32-unknown-unknown --features harness)...");
+            let status = Command::new(env!("CARGO"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", "harness"])
+                .status()
+                .expect("run cargo");
+            assert!(status.success(), "building the harness module failed");
+            target_dir().join("wasm32-unknown-unknown/release/edgechart.wasm")
+        })
+        .clone()
+}
+
+struct Compiled {
+    engine: Engine,
+    module: Module,
+    compile_ms: f64,
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let bytes = std::fs::read(module_path()).expect("read module");
+        let mut config = Config::new();
+        config.consume_fuel(true);
+        let engine = Engine::new(&config).expect("engine");
+        let t = std::time::Instant::now();
+        let module = Module::new(&engine, &bytes).expect("compile module");
+        let compile_ms = t.elapsed().as_secs_f64() * 1e3;
+        Compiled {
+            engine,
+            module,
+            compile_ms,
+        }
+    })
+}
+
+// ---------------------------------------------------------------- host
+
+/// What the host keeps for the module: two tiers, fault switches, logs.
+#[derive(Default)]
+struct HostState {
+    tiers: [HashMap<String, (String, Vec<u8>)>; 2],
+    fail_get: [bool; 2],
+    fail_put: [bool; 2],
+    gets: [u32; 2],
+    puts: [u32; 2],
+    staged: Option<Vec<u8>>,
+    logs: Vec<String>,
+    limits: StoreLimits,
+}
+
+fn guest_bytes(caller: &mut Caller<'_, HostState>, ptr: u32, len: u32) -> Vec<u8> {
+    let mem = caller
+        .get_export("memory")
+        .and_then(Extern::into_memory)
+        .expect("memory export");
+    mem.data(&caller)[ptr as usize..(ptr + len) as usize].to_vec()
+}
+
+fn linker() -> Linker<HostState> {
+    let c = compiled();
+    let mut linker = Linker::new(&c.engine);
+    linker
+        .func_wrap(
+            "host",
+            "store_get",
+            |mut caller: Caller<'_, HostState>, tier: u32, kp: u32, kl: u32| -> i64 {
+                let key = String::from_utf8(guest_bytes(&mut caller, kp, kl)).unwrap();
+                let st = caller.data_mut();
+                st.gets[tier as usize] += 1;
+                if st.fail_get[tier as usize] {
+                    return -1;
+                }
+                match st.tiers[tier as usize].get(&key) {
+                    None => -2,
+                    Some((meta, body)) => {
+                        let mut blob = (meta.len() as u32).to_le_bytes().to_vec();
+                        blob.extend_from_slice(meta.as_bytes());
+                        blob.extend_from_slice(body);
+                        let n = blob.len() as i64;
+                        st.staged = Some(blob);
+                        n
+                    }
+                }
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "store_take",
+            |mut caller: Caller<'_, HostState>, dst: u32| {
+                let blob = caller
+                    .data_mut()
+                    .staged
+                    .take()
+                    .expect("store_take without store_get");
+                let mem = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .unwrap();
+                mem.write(&mut caller, dst as usize, &blob).unwrap();
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "store_put",
+            |mut caller: Caller<'_, HostState>,
+             tier: u32,
+             kp: u32,
+             kl: u32,
+             mp: u32,
+             ml: u32,
+             bp: u32,
+             bl: u32|
+             -> i32 {
+                let key = String::from_utf8(guest_bytes(&mut caller, kp, kl)).unwrap();
+                let meta = String::from_utf8(guest_bytes(&mut caller, mp, ml)).unwrap();
+                let body = guest_bytes(&mut caller, bp, bl);
+                let st = caller.data_mut();
+                st.puts[tier as usize] += 1;
+                if st.fail_put[tier as usize] {
+                    return -1;
+                }
+                st.tiers[tier as usize].insert(key, (meta, body));
+                0
+            },
+        )
+        .unwrap();
+    linker.func_wrap("host", "now_ms", || 0.0f64).unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "random_fill",
+            |mut caller: Caller<'_, HostState>, ptr: u32, len: u32| {
+                let mem = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .unwrap();
+                let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+                mem.write(&mut caller, ptr as usize, &bytes).unwrap();
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "log",
+            |mut caller: Caller<'_, HostState>, ptr: u32, len: u32| {
+                let line =
+                    String::from_utf8_lossy(&guest_bytes(&mut caller, ptr, len)).into_owned();
+                caller.data_mut().logs.push(line);
+            },
+        )
+        .unwrap();
+    // Everything else the module imports (wasm-bindgen's placeholders) traps.
+    for import in c.module.imports() {
+        if import.module() == "host" {
+            continue;
+        }
+        if let ExternType::Func(ty) = import.ty() {
+            let what = format!("{}::{}", import.module(), import.name());
+            linker
+                .func_new(import.module(), import.name(), ty, move |_, _, _| {
+                    Err(wasmtime::Error::msg(format!("trap stub called: {what}")))
+                })
+                .unwrap();
+        }
+    }
+    linker
+}
+
+/// An answer from the module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One module instance plus the host's storage; a trap replaces the
+/// instance (storage survives, as KV would).
+struct Harness {
+    store: Store<HostState>,
+    instance: Option<Instance>,
+    linker: Linker<HostState>,
+    /// Fuel used by the last `handle` call (not counting the stores after it).
+    last_fuel: u64,
+    instantiations: u32,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let c = compiled();
+        let state = HostState {
+            limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
+            ..HostState::default()
+        };
+        let mut store = Store::new(&c.engine, state);
+        store.limiter(|s| &mut s.limits);
+        Harness {
+            store,
+            instance: None,
+            linker: linker(),
+            last_fuel: 0,
+            instantiations: 0,
+        }
+    }
+
+    fn instance(&mut self) -> Instance {
+        if self.instance.is_none() {
+            self.store.set_fuel(u64::MAX / 2).unwrap();
+            let inst = self
+                .linker
+                .instantiate(&mut self.store, &compiled().module)
+                .expect("instantiate");
+            self.instance = Some(inst);
+            self.instantiations += 1;
+        }
+        self.instance.unwrap()
+    }
+
+    fn get(&mut self, target: &str) -> Reply {
+        self.request("GET", target, &[])
+    }
+
+    fn request(&mut self, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+        let req = serde_json::json!({
+            "method": method,
+            "target": target,
+            "headers": headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect::<HashMap<_, _>>(),
+        })
+        .to_string();
+        match self.call(req.as_bytes()) {
+            Ok(reply) => reply,
+            Err(trap) => {
+                // What the Worker's shim does after a Wasm trap: answer 500,
+                // throw the instance away, serve the next request from a new one.
+                self.store.data_mut().logs.push(format!("trap: {trap:#}"));
+                self.instance = None;
+                Reply {
+                    status: 500,
+                    headers: vec![
+                        ("Content-Type".into(), "text/plain; charset=utf-8".into()),
+                        ("Cache-Control".into(), "no-store".into()),
+                    ],
+                    body: b"500 Internal Server Error\n".to_vec(),
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, req: &[u8]) -> wasmtime::Result<Reply> {
+        let inst = self.instance();
+        let store = &mut self.store;
+        let alloc = inst.get_typed_func::<u32, u32>(&mut *store, "alloc")?;
+        let dealloc = inst.get_typed_func::<(u32, u32), ()>(&mut *store, "dealloc")?;
+        let handle = inst.get_typed_func::<(u32, u32), u64>(&mut *store, "handle")?;
+        let after = inst.get_typed_func::<(), u32>(&mut *store, "after_response")?;
+        let memory = inst.get_memory(&mut *store, "memory").expect("memory");
+
+        let ptr = alloc.call(&mut *store, req.len() as u32)?;
+        memory.write(&mut *store, ptr as usize, req)?;
+        let before = store.get_fuel()?;
+        let packed = handle.call(&mut *store, (ptr, req.len() as u32))?;
+        self.last_fuel = before - store.get_fuel()?;
+        dealloc.call(&mut *store, (ptr, req.len() as u32))?;
+
+        let (rptr, rlen) = ((packed >> 32) as u32, packed as u32);
+        let blob = memory.data(&*store)[rptr as usize..(rptr + rlen) as usize].to_vec();
+        dealloc.call(&mut *store, (rptr, rlen))?;
+        let status = u32::from_le_bytes(blob[0..4].try_into().unwrap()) as u16;
+        let head_len = u32::from_le_bytes(blob[4..8].try_into().unwrap()) as usize;
+        let headers: Vec<(String, String)> = serde_json::from_slice(&blob[8..8 + head_len])?;
+        let body = blob[8 + head_len..].to_vec();
+        after.call(&mut *store, ())?;
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn host(&mut self) -> &mut HostState {
+        self.store.data_mut()
+    }
+
+    fn memory_bytes(&mut self) -> usize {
+        let inst = self.instance();
+        inst.get_memory(&mut self.store, "memory")
+            .unwrap()
+            .data_size(&self.store)
+    }
+}
+
+// ---------------------------------------------------------------- native twin
+
+struct FixedHost;
+
+impl Host for FixedHost {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random_seed(&self) -> [u8; 32] {
+        std::array::from_fn(|i| (i as u32 * 37 + 11) as u8)
+    }
+}
+
+/// The same request through the native build of the flow.
+fn native(
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    edge: &MemoryStore,
+    kv: &MemoryStore,
+) -> Reply {
+    let mut req = Request::new(method, target);
+    for (k, v) in headers {
+        req = req.with_header(k, v);
+    }
+    let out = block_on(handle(&req, edge, kv, &FixedHost));
+    if let Some(wb) = &out.write_back {
+        block_on(edgechart::flow::write_back(wb, edge, kv));
+    }
+    Reply {
+        status: out.response.status,
+        headers: out.response.headers,
+        body: out.response.body,
+    }
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).expect("PNG decodes");
+    (info.width, info.height)
+}
+
+// ---------------------------------------------------------------- tests
+
+#[test]
+fn full_flow_miss_store_hit_revalidate() {
+    let mut h = Harness::new();
+    let miss = h.get("/charts/sales.png");
+    assert_eq!(miss.status, 200);
+    assert_eq!(miss.header("X-Chart-Source"), Some("render"));
+    assert_eq!(png_size(&miss.body), (640, 480));
+    assert_eq!(
+        miss.header("Content-Length"),
+        Some(miss.body.len().to_string().as_str())
+    );
+    assert_eq!(
+        h.host().puts,
+        [1, 1],
+        "stored in the edge cache and KV after the response"
+    );
+
+    let hit = h.get("/charts/sales.png?w=640&h=480");
+    assert_eq!(hit.header("X-Chart-Source"), Some("edge"));
+    assert_eq!(
+        (hit.body.clone(), hit.header("ETag")),
+        (miss.body.clone(), miss.header("ETag"))
+    );
+
+    // Edge cache evicted: KV answers and the edge cache is refilled.
+    h.host().tiers[TIER_EDGE as usize].clear();
+    let kv = h.get("/charts/sales.png");
+    assert_eq!(kv.header("X-Chart-Source"), Some("kv"));
+    assert_eq!(kv.body, miss.body);
+    assert_eq!(h.host().puts, [2, 1]);
+
+    let gets_before = h.host().gets;
+    let etag = miss.header("ETag").unwrap().to_string();
+    let not_modified = h.request("GET", "/charts/sales.png", &[("If-None-Match", &etag)]);
+    assert_eq!(not_modified.status, 304);
+    assert!(not_modified.body.is_empty());
+    assert_eq!(not_modified.header("ETag"), Some(etag.as_str()));
+    let ims = h.request(
+        "GET",
+        "/charts/sales.png",
+        &[("If-Modified-Since", miss.header("Last-Modified").unwrap())],
+    );
+    assert_eq!(ims.status, 304);
+    assert_eq!(
+        h.host().gets,
+        gets_before,
+        "a 304 is answered before any lookup"
+    );
+
+    let head = h.request("HEAD", "/charts/sales.png", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("Content-Length"), miss.header("Content-Length"));
+}
+
+#[test]
+fn responses_match_the_native_build() {
+    let mut h = Harness::new();
+    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+        ("GET", "/charts/a.png?values=1,2,2,3,3,3&theme=dark", &[]),
+        ("GET", "/charts/a.png?values=1,2,2,3,3,3&theme=dark", &[]),
+        (
+            "GET",
+            "/charts/a.png?values=1,2,2,3,3,3&theme=dark",
+            &[("If-None-Match", "W/\"nope\", *")],
+        ),
+        ("HEAD", "/charts/b.png?dpr=2&bins=auto", &[]),
+        ("GET", "/charts/b.png?w=10", &[]),
+        (
+            "GET",
+            "/charts/b.png?w=10",
+            &[("Accept", "image/avif,image/webp,image/*,*/*;q=0.8")],
+        ),
+        ("GET", "/charts/bad%20name.png", &[]),
+        ("GET", "/charts/x.png?n=5&values=1", &[]),
+        ("GET", "/charts/x.png?nope=1", &[]),
+        ("GET", "/charts/x.png?values=1,inf", &[]),
+        ("POST", "/charts/x.png", &[]),
+        ("GET", "/elsewhere", &[]),
+        ("GET", "/random.png?w=200&h=100", &[]),
+    ];
+    for (method, target, headers) in cases {
+        let wasm = h.request(method, target, headers);
+        let nat = native(method, target, headers, &edge, &kv);
+        assert_eq!(wasm, nat, "{method} {target} {headers:?}");
+    }
+}
+
+#[test]
+fn errors_answer_with_their_status_and_no_store() {
+    let mut h = Harness::new();
+    for (target, status, param) in [
+        ("/charts/.hidden.png", 400, Some("name")),
+        ("/charts/x.png?w=63", 400, Some("w")),
+        ("/charts/x.png?w=4096&h=4096", 400, Some("w")),
+        ("/charts/x.png?dpr=3&w=1000&h=1000", 400, Some("dpr")),
+        ("/charts/x.png?n=1&n=2", 400, Some("n")),
+        ("/charts/x.png?theme=blue", 400, Some("theme")),
+        ("/nothing-here", 404, None),
+    ] {
+        let r = h.get(target);
+        assert_eq!(r.status, status, "{target}");
+        assert_eq!(r.header("Cache-Control"), Some("no-store"), "{target}");
+        assert_eq!(r.header("Vary"), Some("Accept"));
+        assert_eq!(r.header("X-Chart-Error"), param, "{target}");
+        let text = String::from_utf8(r.body).unwrap();
+        assert!(text.starts_with(&format!("{status} ")), "{text}");
+        let img = h.request("GET", target, &[("Accept", "image/png")]);
+        assert_eq!(img.header("Content-Type"), Some("image/png"));
+        let (w, hgt) = png_size(&img.body);
+        assert!(w >= 160 && hgt >= 20, "error image {w}x{hgt}");
+    }
+    let r = h.request("PUT", "/charts/x.png", &[]);
+    assert_eq!((r.status, r.header("Allow")), (405, Some("GET, HEAD")));
+}
+
+#[test]
+fn faults_never_fail_a_response_or_serve_bad_bytes() {
+    let good = {
+        let mut h = Harness::new();
+        h.get("/charts/faulty.png").body
+    };
+    type Fault = fn(&mut HostState);
+    let corrupt: &[(&str, Fault, &str)] = &[
+        ("kv get fails", |s| s.fail_get[1] = true, "kv-get-failed"),
+        (
+            "edge get fails",
+            |s| s.fail_get[0] = true,
+            "edge-get-failed",
+        ),
+        (
+            "kv value truncated",
+            |s| truncate_all(&mut s.tiers[1]),
+            "kv-corrupt",
+        ),
+        (
+            "kv value flipped",
+            |s| flip_all(&mut s.tiers[1]),
+            "kv-corrupt",
+        ),
+        (
+            "kv metadata of another chart",
+            |s| remeta_all(&mut s.tiers[1], |m| m.replace("\"r1-", "\"r1-0")),
+            "kv-corrupt",
+        ),
+        (
+            "kv metadata unreadable",
+            |s| remeta_all(&mut s.tiers[1], |_| "{not json".into()),
+            "kv-corrupt",
+        ),
+        (
+            "kv metadata length lies",
+            |s| {
+                remeta_all(&mut s.tiers[1], |m| {
+                    m.replace("\"length\":", "\"length\":1")
+                })
+            },
+            "kv-corrupt",
+        ),
+        (
+            "edge value truncated",
+            |s| truncate_all(&mut s.tiers[0]),
+            "edge-corrupt",
+        ),
+    ];
+    for (what, fault, header) in corrupt {
+        let mut h = Harness::new();
+        h.get("/charts/faulty.png");
+        if header.starts_with("kv") {
+            h.host().tiers[0].clear();
+        }
+        fault(h.host());
+        let r = h.get("/charts/faulty.png");
+        assert_eq!(r.status, 200, "{what}");
+        assert_eq!(r.body, good, "{what}: re-rendered, never the bad bytes");
+        assert!(
+            r.header("X-Chart-Fault").unwrap_or("").contains(header),
+            "{what}: {:?}",
+            r.header("X-Chart-Fault")
+        );
+        assert!(!h.host().logs.is_empty(), "{what}: logged");
+    }
+
+    // Failing puts: the response is still served, the failure is logged.
+    let mut h = Harness::new();
+    h.host().fail_put = [true, true];
+    let r = h.get("/charts/faulty.png");
+    assert_eq!((r.status, r.body.clone()), (200, good.clone()));
+    assert!(
+        h.host()
+            .logs
+            .iter()
+            .any(|l| l.contains("kv put") && l.contains("failed")),
+        "{:?}",
+        h.host().logs
+    );
+    assert!(
+        h.host().logs.iter().any(|l| l.contains("edge put")),
+        "{:?}",
+        h.host().logs
+    );
+    h.host().fail_put = [false, false];
+    assert_eq!(
+        h.get("/charts/faulty.png").header("X-Chart-Source"),
+        Some("render")
+    );
+    assert_eq!(
+        h.get("/charts/faulty.png").header("X-Chart-Source"),
+        Some("edge")
+    );
+}
+
+fn truncate_all(tier: &mut HashMap<String, (String, Vec<u8>)>) {
+    tier.values_mut().for_each(|(_, b)| b.truncate(b.len() / 2));
+}
+fn flip_all(tier: &mut HashMap<String, (String, Vec<u8>)>) {
+    tier.values_mut().for_each(|(_, b)| {
+        let i = b.len() / 2;
+        b[i] ^= 0x40;
+    });
+}
+fn remeta_all(tier: &mut HashMap<String, (String, Vec<u8>)>, f: impl Fn(&str) -> String) {
+    tier.values_mut().for_each(|(m, _)| *m = f(m));
+}
+
+/// Specs whose wasm PNG must equal the native PNG byte for byte.
+const DETERMINISM: &[&str] = &[
+    "/charts/sales.png",
+    "/charts/a.png",
+    "/charts/Zz-9_.png",
+    "/charts/user.png?values=3,1,4,1,5,9,2,6,5,3,5,8,9,7,9",
+    "/charts/user.png?values=0.001,0.002,0.0025,-0.004&bins=3",
+    "/charts/dark.png?theme=dark",
+    "/charts/dpr.png?dpr=2",
+    "/charts/dpr.png?dpr=3&w=400&h=300",
+    "/charts/big.png?w=2048&h=2048",
+    "/charts/wide.png?w=4096&h=1024&n=100000&bins=1000",
+    "/charts/title.png?title=Ångström+Δx+Ж+漢字+%F0%9F%98%80",
+];
+
+#[test]
+fn wasm_bytes_equal_native_bytes() {
+    let mut h = Harness::new();
+    for target in DETERMINISM {
+        let r = h.get(target);
+        assert_eq!(r.status, 200, "{target}");
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let name = path.trim_start_matches("/charts/").trim_end_matches(".png");
+        let spec = parse(name, Some(query), RouteKind::Named).unwrap();
+        let native = render_chart(&spec).unwrap();
+        assert!(
+            r.body == native,
+            "{target}: wasm and native PNGs differ ({} vs {} bytes)",
+            r.body.len(),
+            native.len()
+        );
+        assert_eq!(png_size(&r.body), spec.pixel_size(), "{target}");
+    }
+}
+
+#[test]
+fn largest_charts_fit_in_128_mib_and_their_fuel_budget() {
+    let values: Vec<String> = (0..10_000)
+        .map(|i| format!("{}", (i * 7919 % 10007) as f64 / 10.0))
+        .collect();
+    let big_values = format!("/charts/v.png?w=2048&h=2048&values={}", values.join(","));
+    for target in [
+        "/charts/l.png?w=2048&h=2048",
+        "/charts/l.png?w=4096&h=1024&n=100000&bins=1000&theme=dark",
+        "/charts/l.png?w=682&h=682&dpr=3",
+        big_values.as_str(),
+    ] {
+        let mut h = Harness::new();
+        let r = h.get(target);
+        let short: String = target.chars().take(60).collect();
+        assert_eq!(r.status, 200, "{short}");
+        let mem = h.memory_bytes();
+        println!("{short}: {} fuel, memory {} MiB", h.last_fuel, mem >> 20);
+        assert!(mem <= MEMORY_LIMIT);
+        assert!(
+            h.last_fuel <= FUEL_BUDGET_LARGEST,
+            "{short}: {} fuel > budget {FUEL_BUDGET_LARGEST}",
+            h.last_fuel
+        );
+    }
+}
+
+#[test]
+fn a_memory_limit_too_small_fails_cleanly_then_recovers() {
+    // The same limiter, set to 8 MiB: the largest chart cannot fit, the
+    // module traps (allocation failure aborts), the harness answers 500, and a
+    // small chart on a fresh instance still works.
+    let mut h = Harness::new();
+    h.store.data_mut().limits = StoreLimitsBuilder::new().memory_size(8 << 20).build();
+    let r = h.get("/charts/l.png?w=2048&h=2048");
+    assert_eq!(r.status, 500);
+    let r = h.get("/charts/l.png?w=64&h=64");
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn a_panic_is_a_500_and_the_next_request_is_served() {
+    let mut h = Harness::new();
+    assert_eq!(h.get("/charts/p.png").status, 200);
+    let r = h.request("GET", "/charts/p2.png", &[("X-Harness-Panic", "1")]);
+    assert_eq!(r.status, 500);
+    assert_eq!(r.header("Cache-Control"), Some("no-store"));
+    assert!(
+        h.host().logs.iter().any(|l| l.starts_with("trap:")),
+        "{:?}",
+        h.host().logs
+    );
+    let next = h.get("/charts/p2.png");
+    assert_eq!(next.status, 200);
+    assert_eq!(
+        h.instantiations, 2,
+        "the next request ran on a fresh instance"
+    );
+    assert_eq!(
+        h.get("/charts/p.png").header("X-Chart-Source"),
+        Some("edge"),
+        "storage survived the trap"
+    );
+}
+
+/// Fuel per render for a table of specs, printed for the performance work
+/// (`cargo test --release --test wasm_harness -- --show-output fuel_report`).
+#[test]
+fn fuel_report() {
+    let c = compiled();
+    let mut rows = Vec::new();
+    for target in DETERMINISM.iter().chain(["/random.png"].iter()) {
+        let mut h = Harness::new();
+        let t = std::time::Instant::now();
+        let r = h.get(target);
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(r.status, 200);
+        rows.push((target.to_string(), h.last_fuel, r.body.len(), ms));
+    }
+    println!("harness module compile: {:.0} ms", c.compile_ms);
+    println!(
+        "{:<62} {:>13} {:>9} {:>9}",
+        "spec", "fuel", "png bytes", "ms (info)"
+    );
+    for (t, fuel, bytes, ms) in &rows {
+        println!("{t:<62} {fuel:>13} {bytes:>9} {ms:>9.1}");
+    }
+    let classic = rows[0].1;
+    assert!(
+        classic <= FUEL_BUDGET_CLASSIC,
+        "classic chart: {classic} fuel > budget {FUEL_BUDGET_CLASSIC}"
+    );
+    let json: Vec<_> = rows
+        .iter()
+        .map(|(t, f, b, _)| serde_json::json!({"spec": t, "fuel": f, "png_bytes": b}))
+        .collect();
+    let dir = target_dir().join("harness");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("fuel.json"),
+        serde_json::to_string_pretty(&json).unwrap(),
+    )
+    .unwrap();
+}
