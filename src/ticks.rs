@@ -13,7 +13,7 @@ pub struct Ticks {
 /// step is at least 1 (for counts).
 pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
     let span = hi - lo;
-    if !(span > 0.0) || max_count == 0 {
+    if span.is_nan() || span <= 0.0 || max_count == 0 {
         return Ticks {
             values: vec![],
             labels: vec![],
@@ -71,7 +71,7 @@ fn label(units: i64, exp: i32) -> String {
     let mut exp = exp;
     let magnitude = digits.to_string().len() as i32 + exp;
     if !(-4..=7).contains(&magnitude) {
-        while digits % 10 == 0 {
+        while digits.is_multiple_of(10) {
             digits /= 10;
             exp += 1;
         }

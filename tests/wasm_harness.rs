@@ -462,7 +462,8 @@ fn full_flow_miss_store_hit_revalidate() {
 fn responses_match_the_native_build() {
     let mut h = Harness::new();
     let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
-    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
         ("GET", "/charts/a.png?values=1,2,2,3,3,3&theme=dark", &[]),
         ("GET", "/charts/a.png?values=1,2,2,3,3,3&theme=dark", &[]),
         (

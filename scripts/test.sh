@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test, as CI does (.ci/run calls this):
+#   1. setup: pinned tools, npm packages, Debian's chromium (skipped when present)
+#   2. cargo fmt --check, cargo clippy -D warnings (native, and wasm32 for the adapters)
+#   3. native tests: unit, parameter table, golden images; then the wasmtime harness
+#      (builds the Worker crate for wasm32 with the harness feature)
+#   4. the Worker build (worker-build), then end-to-end tests against wrangler dev:
+#      HTTP (tests/e2e/worker.test.mjs) and headless Chromium (tests/e2e/demo.test.mjs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+started=$(date +%s)
+
+step "setup"
+scripts/setup.sh --browser
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy (native, all targets; wasm32 with the edge and harness adapters)"
+cargo clippy --release --all-targets --quiet -- -D warnings
+cargo clippy --release --lib --target wasm32-unknown-unknown --features harness --quiet -- -D warnings
+
+step "native tests and the wasmtime harness (cargo test --release)"
+cargo test --release
+step "fuel per render in the wasmtime harness (also in target/harness/fuel.json)"
+cargo test --release --quiet --test wasm_harness fuel_report -- --show-output | sed -n '/^harness module/,/^random/p;/\/random.png/p'
+
+step "building the Worker"
+bash scripts/build-worker.sh
+
+step "end-to-end tests against wrangler dev (node --test tests/e2e/)"
+node --test --test-concurrency=1 tests/e2e/
+
+printf '\033[1m==> all tests passed in %ss\033[0m\n' "$(( $(date +%s) - started ))" >&2
