@@ -1,5 +1,11 @@
-//! Drawing a histogram with plotters into an RGB buffer (plotters-bitmap),
-//! with text routed through the embedded font ([`crate::font`]).
+//! Drawing a histogram with plotters into a palette-indexed buffer
+//! (plotters-bitmap with a one-byte pixel format), with text routed through
+//! the embedded font ([`crate::font`]).
+//!
+//! Colours handed to plotters are not colours: the red channel carries a
+//! palette index ([`ink`]), and [`IndexedPixel`] stores it as the pixel. The
+//! chart is therefore drawn straight into the bytes the PNG encoder packs,
+//! with no RGB buffer and no colour quantization.
 
 use std::ops::Range;
 
@@ -10,28 +16,40 @@ use plotters_backend::{
     text_anchor::{HPos, VPos},
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
+use plotters_bitmap::bitmap_pixel::PixelFormat;
 
 use crate::binning::Histogram;
-use crate::font::{Typesetter, COVERAGE_LEVELS};
+use crate::font::Typesetter;
 use crate::spec::ChartSpec;
-use crate::theme::{colors, Rgb};
+use crate::theme::{ink, palette, text_ink, Rgb, PALETTE_LEN};
 use crate::ticks::nice_ticks;
 
-/// An RGB8 image, row-major, 3 bytes per pixel.
+/// A palette image: one byte (a palette index) per pixel, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Canvas {
     pub width: u32,
     pub height: u32,
-    pub rgb: Vec<u8>,
+    pub pixels: Vec<u8>,
+    pub palette: [Rgb; PALETTE_LEN],
 }
 
 impl Canvas {
-    pub fn new(width: u32, height: u32, fill: Rgb) -> Canvas {
-        let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
-        for _ in 0..width as usize * height as usize {
-            rgb.extend_from_slice(&fill);
+    /// A canvas filled with the background ink.
+    pub fn new(width: u32, height: u32, palette: [Rgb; PALETTE_LEN]) -> Canvas {
+        let pixels = vec![ink::BACKGROUND; width as usize * height as usize];
+        Canvas {
+            width,
+            height,
+            pixels,
+            palette,
         }
-        Canvas { width, height, rgb }
+    }
+
+    /// Sets one pixel; outside the canvas is ignored.
+    pub fn put(&mut self, x: i32, y: i32, index: u8) {
+        if x >= 0 && y >= 0 && (x as u32) < self.width && (y as u32) < self.height {
+            self.pixels[y as usize * self.width as usize + x as usize] = index;
+        }
     }
 }
 
@@ -69,8 +87,9 @@ const LAYOUT: Layout = Layout {
     gap: 4,
 };
 
-fn rgb_color(c: Rgb) -> RGBColor {
-    RGBColor(c[0], c[1], c[2])
+/// The plotters "colour" that draws palette entry `index`.
+fn ink_color(index: u8) -> RGBColor {
+    RGBColor(index, 0, 0)
 }
 
 /// Draws the histogram of `spec` and returns the pixels.
@@ -80,10 +99,9 @@ pub fn draw_histogram(
     text: TextMode,
 ) -> Result<Canvas, DrawError> {
     let (w, h) = spec.pixel_size();
-    let c = colors(spec.theme);
     let s = spec.dpr as i32;
     let sf = spec.dpr as f32;
-    let mut canvas = Canvas::new(w, h, c.background);
+    let mut canvas = Canvas::new(w, h, palette(spec.theme));
     let mut typesetter = Typesetter::new();
 
     // Axis ranges: bars span [lo, hi]; 5% air on each side and above.
@@ -107,12 +125,16 @@ pub fn draw_histogram(
 
     {
         let backend = TextBackend {
-            inner: BitMapBackend::with_buffer(&mut canvas.rgb, (w, h)),
+            inner: BitMapBackend::<IndexedPixel>::with_buffer_and_format(
+                &mut canvas.pixels,
+                (w, h),
+            )
+            .map_err(|e| DrawError(e.to_string()))?,
             typesetter: &mut typesetter,
             text,
         };
         let root = backend.into_drawing_area();
-        let fg = rgb_color(c.foreground);
+        let fg = ink_color(ink::FOREGROUND);
         let label_style =
             TextStyle::from(("sans-serif", f64::from(label_px)).into_font()).color(&fg);
 
@@ -136,7 +158,7 @@ pub fn draw_histogram(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .bold_line_style(Color::stroke_width(&rgb_color(c.grid), s as u32))
+            .bold_line_style(Color::stroke_width(&ink_color(ink::GRID), s as u32))
             .light_line_style(TRANSPARENT)
             .axis_style(Color::stroke_width(&fg, s as u32))
             .set_all_tick_mark_size(LAYOUT.tick * s)
@@ -147,7 +169,7 @@ pub fn draw_histogram(
             .y_label_formatter(&y_label)
             .draw()?;
 
-        let bar = rgb_color(c.bar).filled();
+        let bar = ink_color(ink::BAR).filled();
         chart.draw_series(
             (0..hist.counts.len())
                 .filter(|&i| hist.counts[i] > 0)
@@ -215,13 +237,13 @@ fn label_for(values: &[f64], labels: &[String], v: f64) -> String {
 /// plotters' bitmap backend, but text is measured and drawn with the
 /// embedded font instead of plotters' platform font path.
 struct TextBackend<'a, 'b> {
-    inner: BitMapBackend<'a>,
+    inner: BitMapBackend<'a, IndexedPixel>,
     typesetter: &'b mut Typesetter,
     text: TextMode,
 }
 
 impl DrawingBackend for TextBackend<'_, '_> {
-    type ErrorType = <BitMapBackend<'static> as DrawingBackend>::ErrorType;
+    type ErrorType = <BitMapBackend<'static, IndexedPixel> as DrawingBackend>::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
         self.inner.get_size()
@@ -297,7 +319,6 @@ impl DrawingBackend for TextBackend<'_, '_> {
         if self.text == TextMode::Skip {
             return Ok(());
         }
-        let color = style.color();
         let em = style.size() as f32;
         let e = self.typesetter.measure(text, em);
         let x = match style.anchor().h_pos {
@@ -310,20 +331,90 @@ impl DrawingBackend for TextBackend<'_, '_> {
             VPos::Center => pos.1 - e.height / 2,
             VPos::Bottom => pos.1 - e.height,
         };
+        // Text is always foreground ink; coverage picks the ramp entry.
         let inner = &mut self.inner;
         let mut result = Ok(());
         self.typesetter.draw(text, em, x, y, |px, py, level| {
-            let alpha = color.alpha * f64::from(level) / f64::from(COVERAGE_LEVELS);
             if result.is_ok() {
-                result = inner.draw_pixel(
-                    (px, py),
-                    BackendColor {
-                        alpha,
-                        rgb: color.rgb,
-                    },
-                );
+                let color = BackendColor {
+                    alpha: 1.0,
+                    rgb: (text_ink(level), 0, 0),
+                };
+                result = inner.draw_pixel((px, py), color);
             }
         });
         result
+    }
+}
+
+/// plotters-bitmap pixel format of one byte, a palette index (taken from the
+/// red channel of the colour plotters draws with, see [`ink_color`]).
+/// Everything is opaque: blending indices would be meaningless, so partial
+/// alpha paints the ink when at least half covered.
+pub struct IndexedPixel;
+
+impl PixelFormat for IndexedPixel {
+    const PIXEL_SIZE: usize = 1;
+    const EFFECTIVE_PIXEL_SIZE: usize = 1;
+
+    fn byte_at(r: u8, _g: u8, _b: u8, _a: u64, _idx: usize) -> u8 {
+        r
+    }
+
+    fn decode_pixel(data: &[u8]) -> (u8, u8, u8, u64) {
+        (data[0], 0, 0, 255)
+    }
+
+    fn blend_rect_fast(
+        target: &mut BitMapBackend<'_, Self>,
+        upper_left: (i32, i32),
+        bottom_right: (i32, i32),
+        r: u8,
+        g: u8,
+        b: u8,
+        a: f64,
+    ) {
+        if a >= 0.5 {
+            Self::fill_rect_fast(target, upper_left, bottom_right, r, g, b);
+        }
+    }
+
+    fn fill_rect_fast(
+        target: &mut BitMapBackend<'_, Self>,
+        upper_left: (i32, i32),
+        bottom_right: (i32, i32),
+        r: u8,
+        g: u8,
+        b: u8,
+    ) {
+        // Row by row through plotters-bitmap's own row copy (its raw buffer
+        // is private to that crate). Exclusive bottom-right, clipped.
+        let (w, h) = target.get_size();
+        let (x0, x1) = (
+            upper_left.0.min(bottom_right.0).max(0),
+            upper_left.0.max(bottom_right.0).min(w as i32),
+        );
+        let (y0, y1) = (
+            upper_left.1.min(bottom_right.1).max(0),
+            upper_left.1.max(bottom_right.1).min(h as i32),
+        );
+        if x1 <= x0 || y1 <= y0 {
+            return;
+        }
+        let row = vec![Self::byte_at(r, g, b, 0, 0); (x1 - x0) as usize];
+        for y in y0..y1 {
+            let _ = target.blit_bitmap((x0, y), (row.len() as u32, 1), &row);
+        }
+    }
+
+    fn draw_pixel(
+        target: &mut BitMapBackend<'_, Self>,
+        point: (i32, i32),
+        rgb: (u8, u8, u8),
+        alpha: f64,
+    ) {
+        if alpha >= 0.5 {
+            Self::fill_vertical_line_fast(target, point.0, (point.1, point.1), rgb.0, rgb.1, rgb.2);
+        }
     }
 }

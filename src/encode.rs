@@ -1,8 +1,10 @@
-//! PNG encoding. Charts have few colours, so the image is written as an
-//! indexed PNG at the smallest bit depth that holds its palette (falling back
-//! to RGB past 256 colours).
+//! PNG encoding of a palette canvas: 4-bit indexed (the palette has 16
+//! entries), per-row filter choice by the png crate, fdeflate compression.
 
 use crate::draw::Canvas;
+use crate::theme::PALETTE_LEN;
+
+const _: () = assert!(PALETTE_LEN <= 16, "4-bit PNG needs at most 16 colours");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodeError(pub String);
@@ -13,104 +15,41 @@ impl From<png::EncodingError> for EncodeError {
     }
 }
 
-/// An image as palette indices, one byte per pixel.
-pub struct Indexed {
-    pub palette: Vec<[u8; 3]>,
-    pub indices: Vec<u8>,
-}
-
-/// Maps each pixel to a palette index; `None` past 256 colours.
-pub fn quantize(rgb: &[u8]) -> Option<Indexed> {
-    let mut palette: Vec<[u8; 3]> = Vec::with_capacity(16);
-    let mut indices = Vec::with_capacity(rgb.len() / 3);
-    let mut last: Option<([u8; 3], u8)> = None;
-    for px in rgb.chunks_exact(3) {
-        let px = [px[0], px[1], px[2]];
-        let index = match last {
-            Some((color, index)) if color == px => index,
-            _ => {
-                let i = match palette.iter().position(|&p| p == px) {
-                    Some(i) => i,
-                    None if palette.len() < 256 => {
-                        palette.push(px);
-                        palette.len() - 1
-                    }
-                    None => return None,
-                } as u8;
-                last = Some((px, i));
-                i
-            }
-        };
-        indices.push(index);
-    }
-    Some(Indexed { palette, indices })
-}
-
-fn bit_depth(colors: usize) -> u8 {
-    match colors {
-        0..=2 => 1,
-        3..=4 => 2,
-        5..=16 => 4,
-        _ => 8,
-    }
-}
-
-/// Packs one-byte indices into rows of `depth`-bit samples, each row starting
-/// on a byte boundary as PNG requires.
-fn pack(indices: &[u8], width: usize, depth: u8) -> Vec<u8> {
-    if depth == 8 {
-        return indices.to_vec();
-    }
-    let per_byte = 8 / depth as usize;
-    let row_bytes = width.div_ceil(per_byte);
-    let mut out = Vec::with_capacity(row_bytes * (indices.len() / width.max(1)));
-    for row in indices.chunks_exact(width) {
-        for chunk in row.chunks(per_byte) {
-            let mut byte = 0u8;
-            for (k, &v) in chunk.iter().enumerate() {
-                byte |= v << (8 - depth as usize * (k + 1));
-            }
-            out.push(byte);
-        }
+/// Packs one-byte indices (< 16) into rows of 4-bit samples, high nibble
+/// first, each row starting on a byte boundary as PNG requires.
+pub fn pack4(pixels: &[u8], width: usize) -> Vec<u8> {
+    let row_bytes = width.div_ceil(2);
+    let mut out = Vec::with_capacity(row_bytes * (pixels.len() / width.max(1)));
+    for row in pixels.chunks_exact(width) {
+        let pairs = row.chunks_exact(2);
+        let odd = pairs.remainder().first().map(|&v| v << 4);
+        out.extend(pairs.map(|p| (p[0] << 4) | p[1]));
+        out.extend(odd);
     }
     out
 }
 
 /// Encodes the canvas as a PNG.
 pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(8 * 1024);
-    {
-        let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
-        let data = match quantize(&canvas.rgb) {
-            Some(ix) => {
-                let depth = bit_depth(ix.palette.len());
-                enc.set_color(png::ColorType::Indexed);
-                enc.set_depth(match depth {
-                    1 => png::BitDepth::One,
-                    2 => png::BitDepth::Two,
-                    4 => png::BitDepth::Four,
-                    _ => png::BitDepth::Eight,
-                });
-                enc.set_palette(ix.palette.concat());
-                pack(&ix.indices, canvas.width as usize, depth)
-            }
-            None => {
-                enc.set_color(png::ColorType::Rgb);
-                enc.set_depth(png::BitDepth::Eight);
-                canvas.rgb.clone()
-            }
-        };
-        enc.set_compression(png::Compression::Balanced);
-        let mut writer = enc.write_header()?;
-        writer.write_image_data(&data)?;
-        writer.finish()?;
-    }
+    let data = pack4(&canvas.pixels, canvas.width as usize);
+    let mut out = Vec::with_capacity(4096 + data.len() / 32);
+    let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
+    enc.set_color(png::ColorType::Indexed);
+    enc.set_depth(png::BitDepth::Four);
+    enc.set_palette(canvas.palette.concat());
+    enc.set_filter(png::Filter::Adaptive);
+    enc.set_deflate_compression(png::DeflateCompression::FdeflateUltraFast);
+    let mut writer = enc.write_header()?;
+    writer.write_image_data(&data)?;
+    writer.finish()?;
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::Theme;
+    use crate::theme::palette;
 
     fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>) {
         let mut dec = png::Decoder::new(std::io::Cursor::new(png_bytes));
@@ -122,50 +61,32 @@ mod tests {
         (info, buf)
     }
 
-    fn canvas_with(colors: usize, w: u32, h: u32) -> Canvas {
-        let mut c = Canvas::new(w, h, [255, 255, 255]);
-        for (i, px) in c.rgb.chunks_exact_mut(3).enumerate() {
-            let k = (i * 7 % colors) as u8;
-            px.copy_from_slice(&[k, k.wrapping_mul(3), 255 - k]);
-        }
-        c
-    }
-
     #[test]
-    fn round_trips_at_every_depth() {
-        for (colors, depth) in [
-            (1, 1),
-            (2, 1),
-            (3, 2),
-            (4, 2),
-            (9, 4),
-            (16, 4),
-            (17, 8),
-            (256, 8),
-        ] {
-            let c = canvas_with(colors, 37, 5);
+    fn round_trips_odd_and_even_widths() {
+        for (w, h) in [(1, 1), (37, 5), (64, 64), (101, 3)] {
+            let mut c = Canvas::new(w, h, palette(Theme::Dark));
+            for (i, px) in c.pixels.iter_mut().enumerate() {
+                *px = (i * 7 % 16) as u8;
+            }
             let png_bytes = encode_png(&c).unwrap();
             let (info, rgb) = decode(&png_bytes);
-            assert_eq!((info.width, info.height), (37, 5));
+            assert_eq!((info.width, info.height), (w, h));
             let raw = png::Decoder::new(std::io::Cursor::new(&png_bytes))
                 .read_info()
                 .unwrap();
-            assert_eq!(raw.info().bit_depth as u8, depth, "{colors} colours");
-            assert_eq!(rgb, c.rgb, "{colors} colours");
+            assert_eq!(raw.info().bit_depth, png::BitDepth::Four);
+            assert_eq!(raw.info().color_type, png::ColorType::Indexed);
+            let want: Vec<u8> = c
+                .pixels
+                .iter()
+                .flat_map(|&i| c.palette[i as usize])
+                .collect();
+            assert_eq!(rgb, want, "{w}x{h}");
         }
     }
 
     #[test]
-    fn many_colours_fall_back_to_rgb() {
-        let mut c = Canvas::new(300, 2, [0, 0, 0]);
-        for (i, px) in c.rgb.chunks_exact_mut(3).enumerate() {
-            px.copy_from_slice(&[(i % 256) as u8, (i / 256) as u8, 9]);
-        }
-        let png_bytes = encode_png(&c).unwrap();
-        let raw = png::Decoder::new(std::io::Cursor::new(&png_bytes))
-            .read_info()
-            .unwrap();
-        assert_eq!(raw.info().color_type, png::ColorType::Rgb);
-        assert_eq!(decode(&png_bytes).1, c.rgb);
+    fn packs_high_nibble_first() {
+        assert_eq!(pack4(&[1, 2, 3, 4, 5, 6], 3), vec![0x12, 0x30, 0x45, 0x60]);
     }
 }

@@ -14,7 +14,7 @@ use ab_glyph::{point, Font, FontRef, GlyphId, PxScale, ScaleFont};
 static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-subset.ttf");
 
 /// Anti-aliasing steps: coverage is rounded to `k / COVERAGE_LEVELS`.
-pub const COVERAGE_LEVELS: u8 = 15;
+pub const COVERAGE_LEVELS: u8 = 12;
 
 /// Drawn in place of any character the embedded font lacks (WHITE SQUARE).
 pub const PLACEHOLDER: char = '\u{25A1}';

@@ -8,7 +8,7 @@ use crate::spec::ChartSpec;
 
 /// Bump whenever the pixels for some spec change (drawing, font, encoder
 /// settings); it retires every cached chart and ETag at once.
-pub const RENDERER_VERSION: u32 = 1;
+pub const RENDERER_VERSION: u32 = 2;
 
 /// When this renderer version was released (Unix seconds, 2026-11-22T00:00:00Z).
 /// It is the `Last-Modified` of every chart it draws: a chart's bytes cannot
@@ -100,8 +100,10 @@ mod tests {
     #[test]
     fn etag_and_key_have_their_shapes() {
         let i = id("a-b_c.d", "");
-        assert!(i.etag.starts_with("\"r1-") && i.etag.ends_with('"') && i.etag.len() == 37);
-        assert!(i.key.starts_with("r1/a-b_c.d/") && i.key.len() <= 512);
+        let v = RENDERER_VERSION.to_string();
+        assert!(i.etag.starts_with(&format!("\"r{v}-")) && i.etag.ends_with('"'));
+        assert_eq!(i.etag.len(), 2 + 1 + v.len() + 1 + 32);
+        assert!(i.key.starts_with(&format!("r{v}/a-b_c.d/")) && i.key.len() <= 512);
         assert!(i
             .etag
             .bytes()

@@ -7,7 +7,7 @@ use crate::draw::{draw_histogram, Canvas, TextMode};
 use crate::encode::encode_png;
 use crate::font::Typesetter;
 use crate::spec::{ChartSpec, Theme};
-use crate::theme::colors;
+use crate::theme::{ink, palette, text_ink};
 
 /// A render that failed; the message is for logs, never for clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,6 @@ const ERROR_PAD: i32 = 12;
 /// `<img>` explains itself in the page.
 pub fn render_message_png(lines: &[&str]) -> Result<Vec<u8>, RenderError> {
     let mut ts = Typesetter::new();
-    let c = colors(Theme::Light);
     let mut wrapped: Vec<String> = Vec::new();
     for line in lines {
         wrapped.extend(wrap(&ts, line, ERROR_WRAP));
@@ -60,31 +59,17 @@ pub fn render_message_png(lines: &[&str]) -> Result<Vec<u8>, RenderError> {
         .unwrap_or(0);
     let width = (text_w + 2 * ERROR_PAD + 4).clamp(160, ERROR_WRAP + 2 * ERROR_PAD + 4) as u32;
     let height = (wrapped.len() as i32 * line_h + 2 * ERROR_PAD) as u32;
-    let mut canvas = Canvas::new(width, height, c.background);
-    let bg = c.background;
-    let put = |canvas: &mut Canvas, x: i32, y: i32, rgb: [u8; 3], level: u8| {
-        if x < 0 || y < 0 || x >= width as i32 || y >= height as i32 {
-            return;
-        }
-        let i = (y as usize * width as usize + x as usize) * 3;
-        let a = u16::from(level);
-        let n = u16::from(crate::font::COVERAGE_LEVELS);
-        for k in 0..3 {
-            canvas.rgb[i + k] =
-                ((u16::from(rgb[k]) * a + u16::from(bg[k]) * (n - a) + n / 2) / n) as u8;
-        }
-    };
+    let mut canvas = Canvas::new(width, height, palette(Theme::Light));
     // An accent bar on the left edge says "error" before anyone reads.
     for y in 0..height as i32 {
         for x in 0..4 {
-            put(&mut canvas, x, y, c.accent, crate::font::COVERAGE_LEVELS);
+            canvas.put(x, y, ink::ACCENT);
         }
     }
     for (i, line) in wrapped.iter().enumerate() {
-        let color = if i == 0 { c.accent } else { c.foreground };
         let y = ERROR_PAD + i as i32 * line_h;
         ts.draw(line, ERROR_TEXT_PX, ERROR_PAD + 4, y, |x, y, level| {
-            put(&mut canvas, x, y, color, level)
+            canvas.put(x, y, text_ink(level))
         });
     }
     Ok(encode_png(&canvas)?)

@@ -28,12 +28,14 @@ use wasmtime::{
 /// The Workers isolate's memory limit.
 const MEMORY_LIMIT: usize = 128 << 20;
 
-/// Fuel budgets. Chosen from measured figures (printed by `fuel_report`)
-/// with about 25% headroom, so an accidental slowdown fails here while
-/// noise cannot (fuel is exact). The classic chart's budget is also the
-/// performance goal: 25 million per render.
-const FUEL_BUDGET_CLASSIC: u64 = 25_000_000;
-const FUEL_BUDGET_LARGEST: u64 = 400_000_000;
+/// Fuel budgets, from the figures `fuel_report` and
+/// `largest_charts_fit_in_128_mib_and_their_fuel_budget` print, plus about
+/// 25% headroom: an accidental slowdown fails here, noise cannot (fuel is
+/// exact for a given module and input). Measured with renderer 2: classic
+/// chart 8.2 million, largest (4096x1024, 100,000 draws, 1000 bins) 165
+/// million. The performance goal for the classic chart is 25 million.
+const FUEL_BUDGET_CLASSIC: u64 = 10_500_000;
+const FUEL_BUDGET_LARGEST: u64 = 210_000_000;
 
 const TIER_EDGE: u32 = 0;
 
@@ -547,7 +549,11 @@ fn faults_never_fail_a_response_or_serve_bad_bytes() {
         ),
         (
             "kv metadata of another chart",
-            |s| remeta_all(&mut s.tiers[1], |m| m.replace("\"r1-", "\"r1-0")),
+            |s| {
+                remeta_all(&mut s.tiers[1], |m| {
+                    m.replace("\"etag\":\"", "\"etag\":\"W/")
+                })
+            },
             "kv-corrupt",
         ),
         (
@@ -694,11 +700,11 @@ fn largest_charts_fit_in_128_mib_and_their_fuel_budget() {
 
 #[test]
 fn a_memory_limit_too_small_fails_cleanly_then_recovers() {
-    // The same limiter, set to 8 MiB: the largest chart cannot fit, the
+    // The same limiter, set to 4 MiB: the largest chart cannot fit, the
     // module traps (allocation failure aborts), the harness answers 500, and a
     // small chart on a fresh instance still works.
     let mut h = Harness::new();
-    h.store.data_mut().limits = StoreLimitsBuilder::new().memory_size(8 << 20).build();
+    h.store.data_mut().limits = StoreLimitsBuilder::new().memory_size(4 << 20).build();
     let r = h.get("/charts/l.png?w=2048&h=2048");
     assert_eq!(r.status, 500);
     let r = h.get("/charts/l.png?w=64&h=64");
