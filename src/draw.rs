@@ -79,6 +79,9 @@ struct Layout {
     gap: i32,
 }
 
+/// Charts smaller than this (CSS pixels, width or height) are drawn compact.
+const COMPACT: (u32, u32) = (200, 140);
+
 const LAYOUT: Layout = Layout {
     title_px: 16.0,
     label_px: 12.0,
@@ -109,6 +112,9 @@ pub fn draw_histogram(
     let (x0, x1) = (hist.lo - 0.05 * span, hist.hi + 0.05 * span);
     let y1 = (f64::from(hist.max_count()) * 1.05).max(1.0);
 
+    // Below about 200x140 CSS pixels text cannot be read: draw a sparkline
+    // (bars and guide lines, no title, no labels).
+    let compact = spec.width < COMPACT.0 || spec.height < COMPACT.1;
     let label_px = LAYOUT.label_px * sf;
     let title_px = LAYOUT.title_px * sf;
     let label_h = typesetter.measure("0", label_px).height;
@@ -122,6 +128,13 @@ pub fn draw_histogram(
         .unwrap_or(0);
     let plot_w = w as i32 - 2 * LAYOUT.margin * s - y_label_w - (LAYOUT.tick + LAYOUT.gap) * s;
     let x_ticks = nice_ticks(x0, x1, (plot_w / (70 * s)).clamp(2, 12) as usize, false);
+
+    let title = fit(
+        &typesetter,
+        &spec.title,
+        title_px,
+        w as i32 - 2 * LAYOUT.margin * s,
+    );
 
     {
         let backend = TextBackend {
@@ -139,14 +152,18 @@ pub fn draw_histogram(
             TextStyle::from(("sans-serif", f64::from(label_px)).into_font()).color(&fg);
 
         let mut builder = ChartBuilder::on(&root);
-        builder
-            .margin(LAYOUT.margin * s)
-            .x_label_area_size(label_h + (LAYOUT.tick + LAYOUT.gap) * s)
-            .y_label_area_size(y_label_w + (LAYOUT.tick + LAYOUT.gap) * s);
-        if !spec.title.is_empty() {
+        if compact {
+            builder.margin(LAYOUT.margin / 3 * s);
+        } else {
+            builder
+                .margin(LAYOUT.margin * s)
+                .x_label_area_size(label_h + (LAYOUT.tick + LAYOUT.gap) * s)
+                .y_label_area_size(y_label_w + (LAYOUT.tick + LAYOUT.gap) * s);
+        }
+        if !compact && !title.is_empty() {
             let title_style =
                 TextStyle::from(("sans-serif", f64::from(title_px)).into_font()).color(&fg);
-            builder.caption(&spec.title, title_style);
+            builder.caption(&title, title_style);
         }
         let mut chart = builder.build_cartesian_2d(
             TickedAxis::new(x0..x1, x_ticks.values.clone()),
@@ -224,6 +241,22 @@ impl Ranged for TickedAxis {
     fn range(&self) -> Range<f64> {
         self.linear.range()
     }
+}
+
+/// `text`, cut to fit `max_width` pixels with an ellipsis when it does not.
+fn fit(ts: &Typesetter, text: &str, em: f32, max_width: i32) -> String {
+    if ts.measure(text, em).width <= max_width {
+        return text.to_string();
+    }
+    let mut cut: String = text.to_string();
+    while !cut.is_empty() {
+        cut.pop();
+        let candidate = format!("{}…", cut.trim_end());
+        if ts.measure(&candidate, em).width <= max_width {
+            return candidate;
+        }
+    }
+    String::new()
 }
 
 fn label_for(values: &[f64], labels: &[String], v: f64) -> String {

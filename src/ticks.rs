@@ -19,20 +19,29 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
             labels: vec![],
         };
     }
-    let raw = span / max_count.max(1) as f64;
-    let mut exp = libm::floor(libm::log10(raw)) as i32;
-    let base = pow10(exp);
-    let mut mult: i64 = [1, 2, 5, 10]
-        .into_iter()
-        .find(|&m| m as f64 * base >= raw)
-        .unwrap_or(10);
-    if mult == 10 {
-        mult = 1;
-        exp += 1;
+    // The smallest step of 1, 2 or 5 times a power of ten that gives at
+    // most `max_count` ticks, unless that leaves a lone tick: then the step
+    // before it (an axis needs two labels to be read).
+    let mut exp = libm::floor(libm::log10(span / max_count as f64)) as i32 - 1;
+    if integers {
+        exp = exp.max(0);
     }
-    if integers && exp < 0 {
-        mult = 1;
-        exp = 0;
+    let mut mult: i64 = 1;
+    let count = |mult: i64, exp: i32| {
+        let step = mult as f64 * pow10(exp);
+        libm::floor(hi / step + 1e-9) - libm::ceil(lo / step - 1e-9) + 1.0
+    };
+    let mut previous = (mult, exp);
+    while count(mult, exp) > max_count as f64 {
+        previous = (mult, exp);
+        (mult, exp) = match mult {
+            1 => (2, exp),
+            2 => (5, exp),
+            _ => (1, exp + 1),
+        };
+    }
+    if count(mult, exp) < 2.0 && count(previous.0, previous.1) >= 2.0 {
+        (mult, exp) = previous;
     }
     let step_units = |k: i64| k * mult; // value = step_units(k) * 10^exp
     let value = |units: i64| {
@@ -119,14 +128,14 @@ mod tests {
                 hi: 1.0,
                 max: 5,
                 integers: false,
-                labels: &["0", "0.2", "0.4", "0.6", "0.8", "1.0"],
+                labels: &["0", "0.5", "1.0"],
             },
             Case {
                 lo: 0.1,
                 hi: 0.35,
                 max: 5,
                 integers: false,
-                labels: &["0.10", "0.15", "0.20", "0.25", "0.30", "0.35"],
+                labels: &["0.1", "0.2", "0.3"],
             },
             Case {
                 lo: 0.0,
@@ -147,7 +156,7 @@ mod tests {
                 hi: 4.0e7,
                 max: 4,
                 integers: false,
-                labels: &["0", "1e7", "2e7", "3e7", "4e7"],
+                labels: &["0", "2e7", "4e7"],
             },
             Case {
                 lo: -0.00031,
@@ -161,7 +170,7 @@ mod tests {
                 hi: 1010.0,
                 max: 5,
                 integers: false,
-                labels: &["1000", "1002", "1004", "1006", "1008", "1010"],
+                labels: &["1000", "1005", "1010"],
             },
         ];
         for c in cases {
@@ -171,6 +180,31 @@ mod tests {
                 .values
                 .iter()
                 .all(|v| *v >= c.lo - 1e-12 && *v <= c.hi + 1e-12));
+        }
+    }
+
+    #[test]
+    fn never_more_than_asked_and_never_a_lone_tick() {
+        for max in 2..12 {
+            for (lo, hi) in [
+                (-3.5, 3.5),
+                (0.0, 27.0),
+                (0.013, 0.91),
+                (-1e6, 3e6),
+                (5.0, 5.001),
+            ] {
+                let t = nice_ticks(lo, hi, max, false);
+                assert!(
+                    t.values.len() <= max.max(4),
+                    "[{lo}, {hi}] max {max}: {:?}",
+                    t.labels
+                );
+                assert!(
+                    t.values.len() >= 2,
+                    "[{lo}, {hi}] max {max}: {:?}",
+                    t.labels
+                );
+            }
         }
     }
 
