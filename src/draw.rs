@@ -186,20 +186,23 @@ pub fn draw_histogram(
             .y_label_formatter(&y_label)
             .draw()?;
 
+        // The bars, as few rectangles as their outline allows: plotters maps
+        // each bin to pixels, then horizontal bands between distinct bar
+        // tops are filled span by span (adjacent bars merged). Same pixels as
+        // one rectangle per bar, far fewer fills when bins are many.
         let bar = ink_color(ink::BAR).filled();
-        chart.draw_series(
-            (0..hist.counts.len())
-                .filter(|&i| hist.counts[i] > 0)
-                .map(|i| {
-                    Rectangle::new(
-                        [
-                            (hist.edge(i), 0.0),
-                            (hist.edge(i + 1), f64::from(hist.counts[i])),
-                        ],
-                        bar,
-                    )
-                }),
-        )?;
+        let bars: Vec<(i32, i32, i32)> = (0..hist.counts.len())
+            .filter(|&i| hist.counts[i] > 0)
+            .map(|i| {
+                let (left, top) = chart.backend_coord(&(hist.edge(i), f64::from(hist.counts[i])));
+                let (right, _) = chart.backend_coord(&(hist.edge(i + 1), 0.0));
+                (left, right, top)
+            })
+            .collect();
+        let bottom = chart.backend_coord(&(x0, 0.0)).1;
+        for band in skyline(&bars, bottom) {
+            root.draw(&Rectangle::new([(band.0, band.1), (band.2, band.3)], bar))?;
+        }
         root.present()?;
     }
     Ok(canvas)
@@ -241,6 +244,37 @@ impl Ranged for TickedAxis {
     fn range(&self) -> Range<f64> {
         self.linear.range()
     }
+}
+
+/// Rectangles `(left, top, right, bottom)`, right and bottom exclusive,
+/// covering exactly the union of the bars `(left, right, top)` down to
+/// `bottom`.
+fn skyline(bars: &[(i32, i32, i32)], bottom: i32) -> Vec<(i32, i32, i32, i32)> {
+    let mut tops: Vec<i32> = bars.iter().map(|b| b.2).filter(|&t| t < bottom).collect();
+    tops.sort_unstable();
+    tops.dedup();
+    let mut out = Vec::new();
+    for (k, &top) in tops.iter().enumerate() {
+        let band_bottom = tops.get(k + 1).copied().unwrap_or(bottom);
+        let mut span: Option<(i32, i32)> = None;
+        for &(left, right, bar_top) in bars {
+            if bar_top > top || right <= left {
+                continue;
+            }
+            span = match span {
+                Some((l, r)) if left <= r => Some((l, r.max(right))),
+                Some((l, r)) => {
+                    out.push((l, top, r, band_bottom));
+                    Some((left, right))
+                }
+                None => Some((left, right)),
+            };
+        }
+        if let Some((l, r)) = span {
+            out.push((l, top, r, band_bottom));
+        }
+    }
+    out
 }
 
 /// `text`, cut to fit `max_width` pixels with an ellipsis when it does not.
@@ -449,5 +483,43 @@ impl PixelFormat for IndexedPixel {
         if alpha >= 0.5 {
             Self::fill_vertical_line_fast(target, point.0, (point.1, point.1), rgb.0, rgb.1, rgb.2);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skyline;
+
+    /// Paints rectangles into a small grid, for comparing covered pixels.
+    fn paint(rects: impl IntoIterator<Item = (i32, i32, i32, i32)>) -> Vec<Vec<bool>> {
+        let mut g = vec![vec![false; 20]; 12];
+        for (l, t, r, b) in rects {
+            for row in g.iter_mut().take(b as usize).skip(t as usize) {
+                for cell in row.iter_mut().take(r as usize).skip(l as usize) {
+                    *cell = true;
+                }
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn skyline_covers_exactly_the_bars() {
+        let bottom = 10;
+        let bars = [
+            (0, 2, 5),
+            (2, 4, 3),
+            (4, 6, 7),
+            (8, 9, 1),
+            (9, 12, 1),
+            (12, 12, 4),
+            (13, 15, 10),
+        ];
+        let rects = skyline(&bars, bottom);
+        let want = paint(bars.iter().map(|&(l, r, t)| (l, t, r, bottom)));
+        assert_eq!(paint(rects.clone()), want);
+        // Adjacent bars of one band merge: fewer rectangles than bars.
+        assert!(rects.len() < 2 * bars.len());
+        assert!(skyline(&[], bottom).is_empty());
     }
 }

@@ -19,12 +19,18 @@ impl From<png::EncodingError> for EncodeError {
 /// first, each row starting on a byte boundary as PNG requires.
 pub fn pack4(pixels: &[u8], width: usize) -> Vec<u8> {
     let row_bytes = width.div_ceil(2);
-    let mut out = Vec::with_capacity(row_bytes * (pixels.len() / width.max(1)));
-    for row in pixels.chunks_exact(width) {
-        let pairs = row.chunks_exact(2);
-        let odd = pairs.remainder().first().map(|&v| v << 4);
-        out.extend(pairs.map(|p| (p[0] << 4) | p[1]));
-        out.extend(odd);
+    let rows = pixels.len() / width.max(1);
+    let mut out = vec![0u8; row_bytes * rows];
+    for (src, dst) in pixels
+        .chunks_exact(width)
+        .zip(out.chunks_exact_mut(row_bytes))
+    {
+        for (pair, byte) in src.chunks_exact(2).zip(dst.iter_mut()) {
+            *byte = (pair[0] << 4) | pair[1];
+        }
+        if width % 2 == 1 {
+            dst[row_bytes - 1] = src[width - 1] << 4;
+        }
     }
     out
 }

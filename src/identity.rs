@@ -8,7 +8,7 @@ use crate::spec::ChartSpec;
 
 /// Bump whenever the pixels for some spec change (drawing, font, encoder
 /// settings); it retires every cached chart and ETag at once.
-pub const RENDERER_VERSION: u32 = 3;
+pub const RENDERER_VERSION: u32 = 5;
 
 /// When this renderer version was released (Unix seconds, 2026-11-22T00:00:00Z).
 /// It is the `Last-Modified` of every chart it draws: a chart's bytes cannot
