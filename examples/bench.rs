@@ -122,7 +122,7 @@ fn main() {
     eprintln!("bench: native classic {t_total:.3} ms");
 
     // Inside wasmtime: cold start, then renders on a warm instance with
-    // empty storage (every request renders).
+    // empty storage and memory tier (every request renders).
     let c = compiled();
     let bytes = std::fs::read(wasm_host::module_path()).unwrap();
     let compile_ms = median(
@@ -159,6 +159,7 @@ fn main() {
         let mut png_bytes = 0;
         let wasm_ms = time_ms(reps, || {
             h.host().tiers = Default::default();
+            h.clear_hot();
             let r = h.get(&target);
             assert_eq!(r.status, 200, "{label}");
             assert_eq!(r.header("X-Chart-Source"), Some("render"));

@@ -22,7 +22,13 @@ fn main() {
     };
     let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
     let req = Request::get(target).with_header("Accept", "image/png");
-    let outcome = block_on(handle(&req, &edge, &kv, &Native));
+    let outcome = block_on(handle(
+        &req,
+        &edgechart::store::HotCache::new(0),
+        &edge,
+        &kv,
+        &Native,
+    ));
     for (name, value) in &outcome.response.headers {
         eprintln!("{name}: {value}");
     }

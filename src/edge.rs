@@ -7,7 +7,7 @@ use worker::{
 
 use crate::flow::{self, Host};
 use crate::http::{Request, Response};
-use crate::store::{ChartStore, StoreError, StoredChart};
+use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
 
 /// KV binding name (wrangler.toml `[[kv_namespaces]]`).
 const KV_BINDING: &str = "CHARTS";
@@ -15,8 +15,30 @@ const KV_BINDING: &str = "CHARTS";
 const DEFAULT_TTL: u64 = 30 * 24 * 3600;
 /// KV refuses expiration TTLs under 60 seconds.
 const MIN_TTL: u64 = 60;
+/// PNG bytes each isolate keeps in memory unless `HOT_CACHE_BYTES` says
+/// otherwise (of the isolate's 128 MiB; renders peak near 8 MiB).
+const DEFAULT_HOT_CACHE_BYTES: usize = 16 << 20;
 /// The Cache API entry's own header carrying the chart metadata.
 const META_HEADER: &str = "x-edgechart-meta";
+
+thread_local! {
+    // One per isolate, for its lifetime. Requests interleave only at awaits,
+    // and the cache is never borrowed across one.
+    static HOT: std::cell::OnceCell<&'static HotCache> = const { std::cell::OnceCell::new() };
+}
+
+fn hot_cache(env: &Env) -> &'static HotCache {
+    HOT.with(|cell| {
+        *cell.get_or_init(|| {
+            let bytes = env
+                .var("HOT_CACHE_BYTES")
+                .ok()
+                .and_then(|v| v.to_string().trim().parse().ok())
+                .unwrap_or(DEFAULT_HOT_CACHE_BYTES);
+            Box::leak(Box::new(HotCache::new(bytes)))
+        })
+    })
+}
 
 #[event(fetch)]
 async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
@@ -37,7 +59,7 @@ async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<w
         kv: env.kv(KV_BINDING).ok(),
         ttl: ttl(&env),
     };
-    let outcome = flow::handle(&core, &edge, &kv, &WorkerHost).await;
+    let outcome = flow::handle(&core, hot_cache(&env), &edge, &kv, &WorkerHost).await;
     for line in &outcome.log {
         console_warn!("{line}");
     }

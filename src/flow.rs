@@ -1,7 +1,7 @@
 //! The request flow, written once for every runtime: route, parse, answer
-//! revalidations before any I/O, look up the edge cache then KV (checking
-//! what they return), render on a miss, and hand back what to store after
-//! the response has gone out.
+//! revalidations before any I/O, look up the isolate's memory, the edge
+//! cache, then KV (checking what storage returns), render on a miss, and
+//! hand back what to store after the response has gone out.
 
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
@@ -11,7 +11,7 @@ use crate::httpdate;
 use crate::identity::{identity, Identity};
 use crate::render::{render_chart, render_message_png, render_with_seed};
 use crate::spec::{parse, ParamError, RouteKind};
-use crate::store::{ChartStore, StoredChart, CONTENT_TYPE_PNG};
+use crate::store::{ChartStore, HotCache, StoredChart, CONTENT_TYPE_PNG};
 
 /// What the flow needs from its runtime besides storage.
 pub trait Host {
@@ -24,6 +24,7 @@ pub trait Host {
 /// Where a chart's bytes came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    Memory,
     Edge,
     Kv,
     Render,
@@ -32,6 +33,7 @@ pub enum Source {
 impl Source {
     pub fn as_str(self) -> &'static str {
         match self {
+            Source::Memory => "memory",
             Source::Edge => "edge",
             Source::Kv => "kv",
             Source::Render => "render",
@@ -91,6 +93,7 @@ pub fn route(path: &str) -> Route<'_> {
 /// Answers one request.
 pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
+    hot: &HotCache,
     edge: &E,
     kv: &K,
     host: &H,
@@ -115,7 +118,7 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
             Outcome::only(r)
         }
         Route::Random => random_chart(req, host),
-        Route::Chart(name) => named_chart(req, name, edge, kv, host).await,
+        Route::Chart(name) => named_chart(req, name, hot, edge, kv, host).await,
     };
     if req.is_head() {
         outcome.response.body.clear();
@@ -126,6 +129,7 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
 async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
     name: &str,
+    hot: &HotCache,
     edge: &E,
     kv: &K,
     host: &H,
@@ -145,7 +149,12 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     let mut faults: Vec<String> = Vec::new();
     let mut log: Vec<String> = Vec::new();
     let mut timing: Vec<String> = Vec::new();
+    if let Some(body) = hot.get(&id.key) {
+        timing.push("memory;desc=\"hit\"".into());
+        return Outcome::only(chart_response(&id, body, Source::Memory, &timing, &faults));
+    }
     if let Some(chart) = lookup(edge, &id, "edge", &mut faults, &mut log).await {
+        hot.put(&id.key, &chart.body);
         timing.push("edge;desc=\"hit\"".into());
         let response = chart_response(&id, chart.body, Source::Edge, &timing, &faults);
         return Outcome {
@@ -156,6 +165,7 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     }
     timing.push("edge;desc=\"miss\"".into());
     if let Some(chart) = lookup(kv, &id, "kv", &mut faults, &mut log).await {
+        hot.put(&id.key, &chart.body);
         timing.push("kv;desc=\"hit\"".into());
         let response = chart_response(&id, chart.body.clone(), Source::Kv, &timing, &faults);
         let write_back = WriteBack {
@@ -176,6 +186,7 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     match render_chart(&spec) {
         Ok(png) => {
             timing.push(format!("render;dur={:.2}", host.now_ms() - started));
+            hot.put(&id.key, &png);
             let stored = StoredChart::new(&id, png);
             let response =
                 chart_response(&id, stored.body.clone(), Source::Render, &timing, &faults);

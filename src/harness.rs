@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use crate::flow::{self, Host, WriteBack};
 use crate::http::Request;
-use crate::store::{ChartStore, StoreError, StoredChart};
+use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
 
 #[link(wasm_import_module = "host")]
 extern "C" {
@@ -44,6 +44,13 @@ const TIER_KV: u32 = 1;
 
 thread_local! {
     static PENDING: RefCell<Option<WriteBack>> = const { RefCell::new(None) };
+    static HOT: HotCache = HotCache::new(16 << 20);
+}
+
+/// Empties the module's in-memory tier (tests that aim at host storage).
+#[no_mangle]
+pub extern "C" fn clear_hot_cache() {
+    HOT.with(HotCache::clear);
 }
 
 fn host_log(line: &str) {
@@ -97,7 +104,8 @@ pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
                 tier: TIER_KV,
                 panic_on_get: false,
             };
-            let outcome = flow::block_on(flow::handle(&req, &edge, &kv, &HostEnv));
+            let outcome =
+                HOT.with(|hot| flow::block_on(flow::handle(&req, hot, &edge, &kv, &HostEnv)));
             for line in &outcome.log {
                 host_log(line);
             }

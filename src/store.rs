@@ -106,3 +106,98 @@ impl ChartStore for MemoryStore {
         Ok(())
     }
 }
+
+/// The isolate's own memory: the hottest charts, least recently used out
+/// first, so a popular chart costs no storage round trip at all. Holds only
+/// bytes this isolate rendered or verified, so it is not re-checked.
+pub struct HotCache {
+    capacity: usize,
+    inner: std::cell::RefCell<HotInner>,
+}
+
+#[derive(Default)]
+struct HotInner {
+    map: std::collections::HashMap<String, (Vec<u8>, u64)>,
+    bytes: usize,
+    tick: u64,
+}
+
+impl HotCache {
+    /// A cache of at most `capacity` bytes of PNG; a chart larger than a
+    /// quarter of it is not kept.
+    pub fn new(capacity: usize) -> HotCache {
+        HotCache {
+            capacity,
+            inner: Default::default(),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let mut inner = self.inner.borrow_mut();
+        inner.tick += 1;
+        let tick = inner.tick;
+        inner.map.get_mut(key).map(|(body, used)| {
+            *used = tick;
+            body.clone()
+        })
+    }
+
+    pub fn put(&self, key: &str, body: &[u8]) {
+        if body.len() > self.capacity / 4 {
+            return;
+        }
+        let mut inner = self.inner.borrow_mut();
+        inner.tick += 1;
+        let tick = inner.tick;
+        if let Some((old, _)) = inner.map.insert(key.to_string(), (body.to_vec(), tick)) {
+            inner.bytes -= old.len();
+        }
+        inner.bytes += body.len();
+        while inner.bytes > self.capacity {
+            let oldest = inner
+                .map
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone());
+            match oldest.and_then(|k| inner.map.remove(&k)) {
+                Some((old, _)) => inner.bytes -= old.len(),
+                None => break,
+            }
+        }
+    }
+
+    pub fn clear(&self) {
+        *self.inner.borrow_mut() = HotInner::default();
+    }
+
+    /// Bytes held now.
+    pub fn bytes(&self) -> usize {
+        self.inner.borrow().bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hot_cache_evicts_least_recently_used_within_capacity() {
+        let c = HotCache::new(100);
+        c.put("a", &[1; 20]);
+        c.put("b", &[2; 20]);
+        c.put("c", &[3; 20]);
+        assert_eq!(c.get("a"), Some(vec![1; 20])); // a is now fresher than b
+        c.put("d", &[4; 25]);
+        c.put("e", &[5; 25]); // 110 bytes > 100: b goes
+        assert_eq!(c.get("b"), None);
+        assert!(c.get("a").is_some() && c.get("e").is_some());
+        assert!(c.bytes() <= 100);
+        c.put("big", &[0; 26]); // over a quarter: not kept
+        assert_eq!(c.get("big"), None);
+        c.put("a", &[9; 5]); // replacing adjusts the byte count
+        assert_eq!(c.get("a"), Some(vec![9; 5]));
+        assert_eq!(c.bytes(), 5 + 20 + 25 + 25);
+        c.clear();
+        assert_eq!((c.get("a"), c.bytes()), (None, 0));
+    }
+}

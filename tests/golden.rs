@@ -52,7 +52,15 @@ fn golden_images() {
     for (name, target) in CASES {
         let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
         let req = Request::get(target).with_header("Accept", "image/png");
-        let png_bytes = block_on(handle(&req, &edge, &kv, &Fixed)).response.body;
+        let png_bytes = block_on(handle(
+            &req,
+            &edgechart::store::HotCache::new(0),
+            &edge,
+            &kv,
+            &Fixed,
+        ))
+        .response
+        .body;
         let path = root.join("tests/golden").join(format!("{name}.png"));
         if bless {
             std::fs::write(&path, &png_bytes).unwrap();

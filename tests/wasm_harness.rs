@@ -20,7 +20,7 @@ use edgechart::flow::{block_on, handle, Host};
 use edgechart::http::Request;
 use edgechart::render::render_chart;
 use edgechart::spec::{parse, RouteKind};
-use edgechart::store::MemoryStore;
+use edgechart::store::{HotCache, MemoryStore};
 use wasmtime::StoreLimitsBuilder;
 
 /// Fuel budgets, from the figures `fuel_report` and
@@ -50,6 +50,7 @@ fn native(
     method: &str,
     target: &str,
     headers: &[(&str, &str)],
+    hot: &HotCache,
     edge: &MemoryStore,
     kv: &MemoryStore,
 ) -> Reply {
@@ -57,7 +58,7 @@ fn native(
     for (k, v) in headers {
         req = req.with_header(k, v);
     }
-    let out = block_on(handle(&req, edge, kv, &FixedHost));
+    let out = block_on(handle(&req, hot, edge, kv, &FixedHost));
     if let Some(wb) = &out.write_back {
         block_on(edgechart::flow::write_back(wb, edge, kv));
     }
@@ -95,15 +96,28 @@ fn full_flow_miss_store_hit_revalidate() {
         "stored in the edge cache and KV after the response"
     );
 
+    // The isolate's memory answers first, then (memory cleared) the edge cache.
+    let gets_before_hit = h.host().gets;
+    let hot = h.get("/charts/sales.png?w=640&h=480");
+    assert_eq!(hot.header("X-Chart-Source"), Some("memory"));
+    assert_eq!(
+        h.host().gets,
+        gets_before_hit,
+        "a memory hit does no storage I/O"
+    );
+    h.clear_hot();
     let hit = h.get("/charts/sales.png?w=640&h=480");
     assert_eq!(hit.header("X-Chart-Source"), Some("edge"));
-    assert_eq!(
-        (hit.body.clone(), hit.header("ETag")),
-        (miss.body.clone(), miss.header("ETag"))
-    );
+    for r in [&hot, &hit] {
+        assert_eq!(
+            (r.body.clone(), r.header("ETag")),
+            (miss.body.clone(), miss.header("ETag"))
+        );
+    }
 
     // Edge cache evicted: KV answers and the edge cache is refilled.
     h.host().tiers[TIER_EDGE as usize].clear();
+    h.clear_hot();
     let kv = h.get("/charts/sales.png");
     assert_eq!(kv.header("X-Chart-Source"), Some("kv"));
     assert_eq!(kv.body, miss.body);
@@ -137,6 +151,7 @@ fn full_flow_miss_store_hit_revalidate() {
 fn responses_match_the_native_build() {
     let mut h = Harness::new();
     let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let hot = HotCache::new(16 << 20);
     type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
     let cases: &[Case] = &[
         ("GET", "/charts/a.png?values=1,2,2,3,3,3&theme=dark", &[]),
@@ -163,7 +178,7 @@ fn responses_match_the_native_build() {
     ];
     for (method, target, headers) in cases {
         let wasm = h.request(method, target, headers);
-        let nat = native(method, target, headers, &edge, &kv);
+        let nat = native(method, target, headers, &hot, &edge, &kv);
         assert_eq!(wasm, nat, "{method} {target} {headers:?}");
     }
 }
@@ -252,6 +267,7 @@ fn faults_never_fail_a_response_or_serve_bad_bytes() {
     for (what, fault, header) in corrupt {
         let mut h = Harness::new();
         h.get("/charts/faulty.png");
+        h.clear_hot();
         if header.starts_with("kv") {
             h.host().tiers[0].clear();
         }
@@ -286,10 +302,13 @@ fn faults_never_fail_a_response_or_serve_bad_bytes() {
         h.host().logs
     );
     h.host().fail_put = [false, false];
+    h.clear_hot();
     assert_eq!(
         h.get("/charts/faulty.png").header("X-Chart-Source"),
-        Some("render")
+        Some("render"),
+        "nothing was stored"
     );
+    h.clear_hot();
     assert_eq!(
         h.get("/charts/faulty.png").header("X-Chart-Source"),
         Some("edge")

@@ -22,8 +22,9 @@ export function freePort() {
   });
 }
 
-/** Starts wrangler dev; `persistTo` reuses a state directory (KV, cache). */
-export async function startWrangler({ persistTo, timeoutMs = 120_000 } = {}) {
+/** Starts wrangler dev; `persistTo` reuses a state directory (KV; the Cache
+ * API does not survive a restart), `vars` overrides wrangler.toml [vars]. */
+export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000 } = {}) {
   const port = await freePort();
   const inspector = await freePort();
   const persist = persistTo ?? mkdtempSync(join(tmpdir(), 'edgechart-state-'));
@@ -31,7 +32,8 @@ export async function startWrangler({ persistTo, timeoutMs = 120_000 } = {}) {
   const child = spawn(
     join(root, 'node_modules', '.bin', 'wrangler'),
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-      '--persist-to', persist, '--show-interactive-dev-session=false'],
+      '--persist-to', persist, '--show-interactive-dev-session=false',
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
     {
       cwd: root,
       detached: true,

@@ -327,6 +327,16 @@ impl Harness {
         })
     }
 
+    /// Empties the module's in-memory tier, so the next lookup reaches the
+    /// host's storage.
+    pub fn clear_hot(&mut self) {
+        let inst = self.instance();
+        let f = inst
+            .get_typed_func::<(), ()>(&mut self.store, "clear_hot_cache")
+            .unwrap();
+        f.call(&mut self.store, ()).unwrap();
+    }
+
     pub fn host(&mut self) -> &mut HostState {
         self.store.data_mut()
     }
