@@ -1,18 +1,8 @@
 //! Renders one chart URL to a file with the native build, no server needed:
 //!   cargo run --release --example render -- '/charts/sales.png?dpr=2' sales.png
-use edgechart::flow::{block_on, handle, Host};
+use edgechart::flow::{block_on, handle, FixedHost};
 use edgechart::http::Request;
 use edgechart::store::MemoryStore;
-
-struct Native;
-impl Host for Native {
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn random_seed(&self) -> [u8; 32] {
-        [0; 32]
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -27,7 +17,7 @@ fn main() {
         &edgechart::store::HotCache::new(0),
         &edge,
         &kv,
-        &Native,
+        &FixedHost([0; 32]),
     ));
     for (name, value) in &outcome.response.headers {
         eprintln!("{name}: {value}");

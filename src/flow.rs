@@ -21,6 +21,19 @@ pub trait Host {
     fn random_seed(&self) -> [u8; 32];
 }
 
+/// A [`Host`] whose clock stands still and whose entropy is fixed: for tests
+/// and offline tools, where output must not depend on the run.
+pub struct FixedHost(pub [u8; 32]);
+
+impl Host for FixedHost {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random_seed(&self) -> [u8; 32] {
+        self.0
+    }
+}
+
 /// Where a chart's bytes came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {

@@ -96,14 +96,7 @@ pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
             req.if_modified_since = header("if-modified-since");
             req.accept = header("accept");
             let panic_in_lookup = w.headers.contains_key("x-harness-panic");
-            let edge = HostStore {
-                tier: TIER_EDGE,
-                panic_on_get: panic_in_lookup,
-            };
-            let kv = HostStore {
-                tier: TIER_KV,
-                panic_on_get: false,
-            };
+            let (edge, kv) = HostStore::tiers(panic_in_lookup);
             let outcome =
                 HOT.with(|hot| flow::block_on(flow::handle(&req, hot, &edge, &kv, &HostEnv)));
             for line in &outcome.log {
@@ -132,14 +125,7 @@ pub extern "C" fn after_response() -> u32 {
     let Some(wb) = PENDING.with(|p| p.borrow_mut().take()) else {
         return 0;
     };
-    let edge = HostStore {
-        tier: TIER_EDGE,
-        panic_on_get: false,
-    };
-    let kv = HostStore {
-        tier: TIER_KV,
-        panic_on_get: false,
-    };
+    let (edge, kv) = HostStore::tiers(false);
     let failures = flow::block_on(flow::write_back(&wb, &edge, &kv));
     for line in &failures {
         host_log(line);
@@ -174,6 +160,21 @@ struct HostStore {
     tier: u32,
     /// Test hook: panic inside the lookup, to show a trap becomes a 500.
     panic_on_get: bool,
+}
+
+impl HostStore {
+    /// The edge and KV tiers; `panic_on_get` arms the test hook on the edge.
+    fn tiers(panic_on_get: bool) -> (HostStore, HostStore) {
+        let edge = HostStore {
+            tier: TIER_EDGE,
+            panic_on_get,
+        };
+        let kv = HostStore {
+            tier: TIER_KV,
+            panic_on_get: false,
+        };
+        (edge, kv)
+    }
 }
 
 impl ChartStore for HostStore {

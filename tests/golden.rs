@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use edgechart::flow::{block_on, handle, Host};
+use edgechart::flow::{block_on, handle, FixedHost};
 use edgechart::http::Request;
 use edgechart::store::MemoryStore;
 
@@ -22,16 +22,6 @@ const CASES: &[(&str, &str)] = &[
     ("title-scripts", "/charts/i18n.png?title=%C3%85ngstr%C3%B6m+%CE%94x+%D0%96%D1%83%D0%BA+%E2%88%91+%E2%82%AC+%E6%BC%A2+%F0%9F%98%80"),
     ("error-400", "/charts/x.png?w=99999"),
 ];
-
-struct Fixed;
-impl Host for Fixed {
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn random_seed(&self) -> [u8; 32] {
-        [0; 32]
-    }
-}
 
 fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
@@ -57,7 +47,7 @@ fn golden_images() {
             &edgechart::store::HotCache::new(0),
             &edge,
             &kv,
-            &Fixed,
+            &FixedHost([0; 32]),
         ))
         .response
         .body;

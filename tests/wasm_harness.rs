@@ -16,7 +16,7 @@ use std::collections::HashMap;
 mod wasm_host;
 use wasm_host::*;
 
-use edgechart::flow::{block_on, handle, Host};
+use edgechart::flow::{block_on, handle, FixedHost};
 use edgechart::http::Request;
 use edgechart::render::render_chart;
 use edgechart::spec::{parse, RouteKind};
@@ -34,15 +34,9 @@ const FUEL_BUDGET_LARGEST: u64 = 105_000_000;
 
 // ---------------------------------------------------------------- native twin
 
-struct FixedHost;
-
-impl Host for FixedHost {
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn random_seed(&self) -> [u8; 32] {
-        std::array::from_fn(|i| (i as u32 * 37 + 11) as u8)
-    }
+/// The seed the harness host's `random_fill` writes (tests/support/wasm_host.rs).
+fn host_seed() -> [u8; 32] {
+    std::array::from_fn(|i| (i as u32 * 37 + 11) as u8)
 }
 
 /// The same request through the native build of the flow.
@@ -58,7 +52,7 @@ fn native(
     for (k, v) in headers {
         req = req.with_header(k, v);
     }
-    let out = block_on(handle(&req, hot, edge, kv, &FixedHost));
+    let out = block_on(handle(&req, hot, edge, kv, &FixedHost(host_seed())));
     if let Some(wb) = &out.write_back {
         block_on(edgechart::flow::write_back(wb, edge, kv));
     }
