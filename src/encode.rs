@@ -1,6 +1,9 @@
 //! PNG encoding of a palette canvas: 4-bit indexed (the palette has 16
-//! entries), per-row filter choice by the png crate, fdeflate compression.
+//! entries), no row filters (the PNG spec's advice for palette images; the
+//! compressor finds the row above by itself), compressed by [`crate::deflate`]
+//! and framed by the png crate.
 
+use crate::deflate;
 use crate::draw::Canvas;
 use crate::theme::PALETTE_LEN;
 
@@ -15,38 +18,54 @@ impl From<png::EncodingError> for EncodeError {
     }
 }
 
-/// Packs one-byte indices (< 16) into rows of 4-bit samples, high nibble
-/// first, each row starting on a byte boundary as PNG requires.
-pub fn pack4(pixels: &[u8], width: usize) -> Vec<u8> {
+/// The PNG scanlines for one-byte indices (< 16): each row is a filter
+/// byte (0, none) and then 4-bit samples, high nibble first.
+pub fn scanlines(pixels: &[u8], width: usize) -> Vec<u8> {
     let row_bytes = width.div_ceil(2);
     let rows = pixels.len() / width.max(1);
-    let mut out = vec![0u8; row_bytes * rows];
-    for (src, dst) in pixels
+    let mut out = vec![0u8; (row_bytes + 1) * rows];
+    for (src, line) in pixels
         .chunks_exact(width)
-        .zip(out.chunks_exact_mut(row_bytes))
+        .zip(out.chunks_exact_mut(row_bytes + 1))
     {
-        for (pair, byte) in src.chunks_exact(2).zip(dst.iter_mut()) {
-            *byte = (pair[0] << 4) | pair[1];
+        let dst = &mut line[1..];
+        let mut eights = src.chunks_exact(8);
+        let mut fours = dst.chunks_exact_mut(4);
+        for (px, bytes) in (&mut eights).zip(&mut fours) {
+            bytes.copy_from_slice(&pack8(u64::from_le_bytes(px.try_into().unwrap())));
         }
-        if width % 2 == 1 {
-            dst[row_bytes - 1] = src[width - 1] << 4;
+        let tail = eights.remainder();
+        let dst_tail = fours.into_remainder();
+        for (pair, byte) in tail.chunks(2).zip(dst_tail.iter_mut()) {
+            *byte = (pair[0] << 4) | pair.get(1).copied().unwrap_or(0);
         }
     }
     out
 }
 
+/// Eight one-byte indices (first in the low byte) as four packed bytes:
+/// a few shifts instead of eight loads and stores.
+fn pack8(x: u64) -> [u8; 4] {
+    const LOW_NIBBLES: u64 = 0x000F_000F_000F_000F;
+    // Each 16-bit lane: (even pixel << 4) | odd pixel, in its low byte.
+    let pairs = ((x & LOW_NIBBLES) << 4) | ((x >> 8) & LOW_NIBBLES);
+    let halves = (pairs | (pairs >> 8)) & 0x0000_FFFF_0000_FFFF;
+    let packed = (halves | (halves >> 16)) as u32;
+    packed.to_le_bytes()
+}
+
 /// Encodes the canvas as a PNG.
 pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
-    let data = pack4(&canvas.pixels, canvas.width as usize);
-    let mut out = Vec::with_capacity(4096 + data.len() / 32);
+    let width = canvas.width as usize;
+    let lines = scanlines(&canvas.pixels, width);
+    let idat = deflate::zlib(&lines, width.div_ceil(2) + 1);
+    let mut out = Vec::with_capacity(idat.len() + 128);
     let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
     enc.set_color(png::ColorType::Indexed);
     enc.set_depth(png::BitDepth::Four);
     enc.set_palette(canvas.palette.concat());
-    enc.set_filter(png::Filter::Adaptive);
-    enc.set_deflate_compression(png::DeflateCompression::FdeflateUltraFast);
     let mut writer = enc.write_header()?;
-    writer.write_image_data(&data)?;
+    writer.write_chunk(png::chunk::IDAT, &idat)?;
     writer.finish()?;
     Ok(out)
 }
@@ -93,6 +112,17 @@ mod tests {
 
     #[test]
     fn packs_high_nibble_first() {
-        assert_eq!(pack4(&[1, 2, 3, 4, 5, 6], 3), vec![0x12, 0x30, 0x45, 0x60]);
+        assert_eq!(
+            scanlines(&[1, 2, 3, 4, 5, 6], 3),
+            vec![0, 0x12, 0x30, 0, 0x45, 0x60]
+        );
+        let row: Vec<u8> = (0..21).map(|i| (i * 5 % 16) as u8).collect();
+        let want: Vec<u8> = std::iter::once(0)
+            .chain(
+                row.chunks(2)
+                    .map(|p| (p[0] << 4) | p.get(1).copied().unwrap_or(0)),
+            )
+            .collect();
+        assert_eq!(scanlines(&row, 21), want);
     }
 }

@@ -6,15 +6,16 @@ use sha2::{Digest, Sha256};
 
 use crate::spec::ChartSpec;
 
-/// Bump whenever the pixels for some spec change (drawing, font, encoder
-/// settings); it retires every cached chart and ETag at once.
-pub const RENDERER_VERSION: u32 = 5;
+/// Bump whenever the bytes for some spec change (drawing, font, encoder):
+/// a strong ETag promises the same bytes, not just the same pixels. It
+/// retires every cached chart and ETag at once.
+pub const RENDERER_VERSION: u32 = 6;
 
-/// When this renderer version was released (Unix seconds, 2026-11-22T00:00:00Z).
+/// When this renderer version was released (Unix seconds, 2026-11-22T08:00:00Z).
 /// It is the `Last-Modified` of every chart it draws: a chart's bytes cannot
 /// be older than the code that draws them, and the date stays the same across
 /// re-renders, KV expiry and data centres.
-pub const RENDERER_RELEASED: u64 = 1_795_305_600;
+pub const RENDERER_RELEASED: u64 = 1_795_334_400;
 
 /// The identity of one chart.
 #[derive(Debug, Clone, PartialEq, Eq)]

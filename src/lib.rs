@@ -7,6 +7,7 @@
 
 pub mod binning;
 pub mod data;
+pub mod deflate;
 pub mod draw;
 pub mod encode;
 pub mod flow;

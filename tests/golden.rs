@@ -1,7 +1,7 @@
 //! Golden images: each case is rendered natively, decoded, and compared pixel
-//! for pixel with `tests/golden/NAME.png`. A mismatch writes the new image to
-//! `tests/output/golden/` for a look. Regenerate on purpose only (and bump
-//! `RENDERER_VERSION` when pixels change):
+//! for pixel with `tests/golden/NAME.png`, then byte for byte. A mismatch
+//! writes the new image to `tests/output/golden/` for a look. Regenerate on
+//! purpose only (and bump `RENDERER_VERSION` when the bytes change):
 //!     EDGECHART_BLESS=1 cargo test --release --test golden
 
 use std::path::PathBuf;
@@ -73,6 +73,13 @@ fn golden_images() {
                 "{name}: {gw}x{gh} vs golden {ww}x{wh}, {differing} pixels differ; see {}",
                 actual.display()
             ));
+        } else if want != png_bytes {
+            // A strong ETag promises these bytes, not just these pixels.
+            failures.push(format!(
+                "{name}: same pixels, different bytes ({} vs golden {}): bless and bump RENDERER_VERSION",
+                png_bytes.len(),
+                want.len()
+            ));
         }
     }
     assert!(
@@ -80,4 +87,30 @@ fn golden_images() {
         "golden mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+/// The classic chart (the seeds' 1000 draws, 100 bins, 640x480) must stay
+/// within 4 KB: a size goal that a renderer or encoder change can break.
+#[test]
+fn classic_chart_fits_in_4_kb() {
+    for theme in ["light", "dark"] {
+        let req = Request::get(&format!("/charts/sales.png?theme={theme}"));
+        let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+        let res = block_on(handle(
+            &req,
+            &edgechart::store::HotCache::new(0),
+            &edge,
+            &kv,
+            &FixedHost([0; 32]),
+        ))
+        .response;
+        assert_eq!(res.status, 200);
+        let (w, h, _) = decode(&res.body);
+        assert_eq!((w, h), (640, 480));
+        assert!(
+            res.body.len() <= 4096,
+            "{theme}: {} bytes, over 4 KB",
+            res.body.len()
+        );
+    }
 }
