@@ -10,16 +10,33 @@ const ratios = {
   matplotlib_over_wasm: mpl.median_ms / classic.wasm_ms,
   memory_hit_latency_over_static: http.ratios.hit_latency_over_static,
 };
-writeFileSync(join(dir, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), rust, http, matplotlib: mpl, ratios }, null, 2));
+// Issue 5's goals, each checked against this run's figures.
+const largest = Math.max(...rust.renders.filter((r) => r.spec.startsWith('largest')).map((r) => r.wasm_ms));
+const goals = [
+  ['classic chart in wasm <= 2 ms', `${classic.wasm_ms.toFixed(3)} ms`, classic.wasm_ms <= 2],
+  ['largest chart in wasm <= 10 ms', `${largest.toFixed(3)} ms`, largest <= 10],
+  ['>= 50x faster than matplotlib (wasm)', `${ratios.matplotlib_over_wasm.toFixed(0)}x`, ratios.matplotlib_over_wasm >= 50],
+  ['classic PNG <= 4 KB', `${classic.png_bytes} bytes`, classic.png_bytes <= 4096],
+  ['Worker .wasm <= 400 KB gzipped', `${rust.worker_wasm.gzip_bytes} bytes`, rust.worker_wasm.gzip_bytes <= 400 * 1000],
+  ['classic fuel <= 25 M', `${(classic.fuel / 1e6).toFixed(1)} M`, classic.fuel <= 25e6],
+  ['memory hit <= 1.5x static latency', `${ratios.memory_hit_latency_over_static.toFixed(2)}x`, ratios.memory_hit_latency_over_static <= 1.5],
+  ['304 before any lookup', `${http.not_modified.status}, ${http.not_modified.server_timing}`,
+    http.not_modified.status === 304 && /revalidate/.test(http.not_modified.server_timing ?? '')],
+].map(([goal, measured, met]) => ({ goal, measured, met }));
+writeFileSync(join(dir, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), rust, http, matplotlib: mpl, ratios, goals }, null, 2));
 const f = (x, d = 2) => Number(x).toFixed(d);
 console.log(`machine: ${rust.machine.cpu}, ${rust.machine.cores} cores`);
 console.log('spec                                      native ms  wasm ms      fuel  png bytes');
 for (const r of rust.renders) console.log(`${r.spec.padEnd(42)}${f(r.native_ms, 3).padStart(9)}${f(r.wasm_ms, 3).padStart(9)}${String(r.fuel).padStart(10)}${String(r.png_bytes).padStart(11)}`);
 const s = rust.native_classic_ms;
 console.log(`classic native stages ms: data ${f(s.data_and_binning, 3)}, drawing ${f(s.drawing, 3)}, text ${f(s.text, 3)}, png ${f(s.png_encoding, 3)}`);
+const cc = rust.classic_compression;
+console.log(`classic image data (${cc.scanline_bytes} bytes unpacked): ours ${cc.ours.zlib_bytes} bytes in ${f(cc.ours.ms, 3)} ms, miniz level 9 ${cc.miniz_level_9.zlib_bytes} bytes in ${f(cc.miniz_level_9.ms, 3)} ms`);
 console.log(`wasmtime: compile ${f(rust.wasmtime.module_compile_ms, 0)} ms, instantiate ${f(rust.wasmtime.instantiate_ms, 3)} ms`);
 console.log(`worker .wasm: ${rust.worker_wasm.raw_bytes} bytes, ${rust.worker_wasm.gzip_bytes} gzipped`);
 const l = http.latency;
 console.log(`wrangler dev median ms: miss ${f(l.miss.median_ms)}, kv ${f(l.kv_hit.median_ms)}, cache api ${f(l.edge_hit.median_ms)}, memory ${f(l.memory_hit.median_ms)}, 304 ${f(l.not_modified_304.median_ms)}, static ${f(l.static_file.median_ms)}`);
 console.log(`rps at 16 connections: memory hit ${f(http.throughput.memory_hit.requests_per_second, 0)}, static ${f(http.throughput.static_file.requests_per_second, 0)}`);
 console.log(`matplotlib ${mpl.matplotlib}: ${f(mpl.median_ms)} ms per chart; ours ${f(ratios.matplotlib_over_native, 0)}x faster native, ${f(ratios.matplotlib_over_wasm, 0)}x in wasm`);
+console.log('goals:');
+for (const g of goals) console.log(`  ${g.met ? 'met   ' : 'MISSED'} ${g.goal.padEnd(40)} ${g.measured}`);
