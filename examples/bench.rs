@@ -7,8 +7,8 @@
 
 use std::time::Instant;
 
-use edgechart::draw::{draw_histogram, TextMode};
 use edgechart::deflate;
+use edgechart::draw::{draw_histogram, TextMode};
 use edgechart::encode::{encode_png, scanlines};
 use edgechart::render::render_chart;
 use edgechart::spec::{parse, ChartSpec, RouteKind};
