@@ -18,6 +18,7 @@ const CASES: &[(&str, &str)] = &[
     ("values", "/charts/weights.png?values=61.2,70.1,68.4,77.0,59.9,82.3,71.5,66.0,69.8,73.3,64.2,70.0&title=Body+weight+(kg)"),
     ("many-draws", "/charts/big.png?n=100000&bins=250&w=960&h=400"),
     ("tiny", "/charts/t.png?w=64&h=64"),
+    ("odd-size", "/charts/odd.png?w=301&h=157&bins=40"),
     ("no-title", "/charts/quiet.png?title="),
     ("title-scripts", "/charts/i18n.png?title=%C3%85ngstr%C3%B6m+%CE%94x+%D0%96%D1%83%D0%BA+%E2%88%91+%E2%82%AC+%E6%BC%A2+%F0%9F%98%80"),
     ("error-400", "/charts/x.png?w=99999"),
