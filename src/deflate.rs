@@ -127,22 +127,24 @@ fn hash4(data: &[u8], i: usize) -> usize {
 }
 
 /// How many bytes from `b` repeat those from `a` (`a < b`), up to `max`.
-/// Eight at a time: the comparison is most of the parse's work.
+/// Eight at a time over two bounded slices, so the loop carries no bounds
+/// checks: the comparison is most of the parse's work.
 fn match_len(data: &[u8], a: usize, b: usize, max: usize) -> usize {
+    let (x, y) = (&data[a..a + max], &data[b..b + max]);
     let mut len = 0;
-    while len + 8 <= max {
-        let x = u64::from_le_bytes(data[a + len..a + len + 8].try_into().unwrap());
-        let y = u64::from_le_bytes(data[b + len..b + len + 8].try_into().unwrap());
-        let diff = x ^ y;
+    for (cx, cy) in x.chunks_exact(8).zip(y.chunks_exact(8)) {
+        let diff =
+            u64::from_le_bytes(cx.try_into().unwrap()) ^ u64::from_le_bytes(cy.try_into().unwrap());
         if diff != 0 {
             return len + (diff.trailing_zeros() / 8) as usize;
         }
         len += 8;
     }
-    while len < max && data[a + len] == data[b + len] {
-        len += 1;
-    }
-    len
+    len + x[len..]
+        .iter()
+        .zip(&y[len..])
+        .take_while(|(p, q)| p == q)
+        .count()
 }
 
 /// Length symbol (257..=285) for a match length.
@@ -413,30 +415,32 @@ impl BitWriter {
     }
 }
 
-/// The zlib checksum of the uncompressed data. Eight lanes summed side by
-/// side (the compiler turns them into SIMD adds), folded once per block:
+/// The zlib checksum of the uncompressed data. Eight lanes summed side
+/// by side (the compiler turns them into SIMD adds), folded once per block:
 /// byte `p` of a block of `L` bytes adds `L - p` times to `b`.
 fn adler32(data: &[u8]) -> u32 {
     const MOD: u64 = 65_521;
-    // Keeps 8 * s2 below 2^32: 255 * n (n + 1) / 2 * 8 for n = BLOCK / 8.
+    const LANES: usize = 8;
+    // Keeps LANES * s2 below 2^32: 255 * n (n + 1) / 2 * LANES for
+    // n = BLOCK / LANES chunks.
     const BLOCK: usize = 5_552;
     let (mut a, mut b) = (1u64, 0u64);
     for block in data.chunks(BLOCK) {
-        let (mut s1, mut s2) = ([0u32; 8], [0u32; 8]);
-        let mut lanes = block.chunks_exact(8);
-        for chunk in &mut lanes {
-            for k in 0..8 {
+        let (mut s1, mut s2) = ([0u32; LANES], [0u32; LANES]);
+        let mut chunks = block.chunks_exact(LANES);
+        for chunk in &mut chunks {
+            for k in 0..LANES {
                 s1[k] += chunk[k] as u32;
                 s2[k] += s1[k];
             }
         }
-        let whole = (block.len() - lanes.remainder().len()) as u64;
+        let whole = (block.len() - chunks.remainder().len()) as u64;
         b += whole * a;
-        for k in 0..8 {
+        for k in 0..LANES {
             a += s1[k] as u64;
-            b += 8 * s2[k] as u64 - k as u64 * s1[k] as u64;
+            b += LANES as u64 * s2[k] as u64 - k as u64 * s1[k] as u64;
         }
-        for &x in lanes.remainder() {
+        for &x in chunks.remainder() {
             a += x as u64;
             b += a;
         }
