@@ -453,21 +453,15 @@ fn adler32(data: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::XorShift;
 
     fn inflate(z: &[u8]) -> Vec<u8> {
         miniz_oxide::inflate::decompress_to_vec_zlib(z).expect("a valid zlib stream")
     }
 
-    /// A small deterministic generator, so the tests need no seed crate.
-    fn noise(n: usize, mut s: u64) -> Vec<u8> {
-        (0..n)
-            .map(|_| {
-                s ^= s << 13;
-                s ^= s >> 7;
-                s ^= s << 17;
-                s as u8
-            })
-            .collect()
+    fn noise(n: usize, seed: u64) -> Vec<u8> {
+        let mut rng = XorShift(seed);
+        (0..n).map(|_| rng.below(256) as u8).collect()
     }
 
     #[test]

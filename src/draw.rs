@@ -495,6 +495,7 @@ impl PixelFormat for IndexedPixel {
 #[cfg(test)]
 mod tests {
     use super::skyline;
+    use crate::test_rng::XorShift;
 
     /// Paints rectangles into a small grid, for comparing covered pixels.
     fn paint(rects: impl IntoIterator<Item = (i32, i32, i32, i32)>) -> Vec<Vec<bool>> {
@@ -534,13 +535,8 @@ mod tests {
     /// band touch (each run is one fill).
     #[test]
     fn skyline_matches_the_painted_bars_for_random_sets() {
-        let mut s = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |n: u64| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % n) as i32
-        };
+        let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+        let mut next = |n: u64| rng.below(n) as i32;
         for case in 0..500 {
             let bottom = 1 + next(11);
             let mut bars = Vec::new();

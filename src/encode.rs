@@ -72,6 +72,7 @@ pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
 mod tests {
     use super::*;
     use crate::spec::Theme;
+    use crate::test_rng::XorShift;
     use crate::theme::palette;
 
     fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>) {
@@ -126,13 +127,8 @@ mod tests {
     /// repeated from above, specks): both decoders give back the pixels.
     #[test]
     fn random_canvases_round_trip_through_two_decoders() {
-        let mut s = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |n: u64| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s % n
-        };
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut next = |n: u64| rng.below(n);
         for case in 0..300 {
             let (w, h) = (1 + next(80) as u32, 1 + next(40) as u32);
             let mut c = Canvas::new(w, h, palette(Theme::Light));

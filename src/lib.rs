@@ -18,6 +18,8 @@ pub mod identity;
 pub mod render;
 pub mod spec;
 pub mod store;
+#[cfg(test)]
+mod test_rng;
 pub mod theme;
 pub mod ticks;
 

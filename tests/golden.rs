@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 use edgechart::flow::{block_on, handle, FixedHost};
-use edgechart::http::Request;
-use edgechart::store::MemoryStore;
+use edgechart::http::{Request, Response};
+use edgechart::store::{HotCache, MemoryStore};
 
 const CASES: &[(&str, &str)] = &[
     ("classic", "/charts/sales.png"),
@@ -23,6 +23,19 @@ const CASES: &[(&str, &str)] = &[
     ("title-scripts", "/charts/i18n.png?title=%C3%85ngstr%C3%B6m+%CE%94x+%D0%96%D1%83%D0%BA+%E2%88%91+%E2%82%AC+%E6%BC%A2+%F0%9F%98%80"),
     ("error-400", "/charts/x.png?w=99999"),
 ];
+
+/// The flow's answer with empty storage: a fresh render, as a miss gets it.
+fn render(req: &Request) -> Response {
+    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    block_on(handle(
+        req,
+        &HotCache::new(0),
+        &edge,
+        &kv,
+        &FixedHost([0; 32]),
+    ))
+    .response
+}
 
 fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
@@ -41,17 +54,7 @@ fn golden_images() {
     let out_dir = root.join("tests/output/golden");
     let mut failures = Vec::new();
     for (name, target) in CASES {
-        let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
-        let req = Request::get(target).with_header("Accept", "image/png");
-        let png_bytes = block_on(handle(
-            &req,
-            &edgechart::store::HotCache::new(0),
-            &edge,
-            &kv,
-            &FixedHost([0; 32]),
-        ))
-        .response
-        .body;
+        let png_bytes = render(&Request::get(target).with_header("Accept", "image/png")).body;
         let path = root.join("tests/golden").join(format!("{name}.png"));
         if bless {
             std::fs::write(&path, &png_bytes).unwrap();
@@ -95,16 +98,7 @@ fn golden_images() {
 #[test]
 fn classic_chart_fits_in_4_kb() {
     for theme in ["light", "dark"] {
-        let req = Request::get(&format!("/charts/sales.png?theme={theme}"));
-        let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
-        let res = block_on(handle(
-            &req,
-            &edgechart::store::HotCache::new(0),
-            &edge,
-            &kv,
-            &FixedHost([0; 32]),
-        ))
-        .response;
+        let res = render(&Request::get(&format!("/charts/sales.png?theme={theme}")));
         assert_eq!(res.status, 200);
         let (w, h, _) = decode(&res.body);
         assert_eq!((w, h), (640, 480));
