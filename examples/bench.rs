@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use edgechart::deflate;
 use edgechart::draw::{draw_histogram, TextMode};
-use edgechart::encode::{encode_png, scanlines};
+use edgechart::encode::{encode_png, line_len, scanlines};
 use edgechart::render::render_chart;
 use edgechart::spec::{parse, ChartSpec, RouteKind};
 use edgechart::{binning, data};
@@ -123,7 +123,7 @@ fn main() {
     let lines = scanlines(&canvas.pixels, width);
     let mut ours_bytes = 0;
     let t_ours = time_ms(reps, || {
-        ours_bytes = deflate::zlib(&lines, width.div_ceil(2) + 1).len();
+        ours_bytes = deflate::zlib(&lines, line_len(width)).len();
     });
     let mut miniz_bytes = 0;
     let t_miniz = time_ms(20, || {

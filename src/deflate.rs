@@ -268,24 +268,17 @@ fn run_length(lens: &[u8]) -> Vec<(u8, u8)> {
 /// Huffman code lengths for `freq`, none longer than `limit`. Where the
 /// optimal tree is too deep, the frequencies are flattened (halved, keeping
 /// every used symbol at least 1) and the tree rebuilt; it always ends,
-/// because equal frequencies give a balanced tree. A lone symbol gets a
-/// partner so that every code is complete.
+/// because equal frequencies give a balanced tree. A lone symbol (or none:
+/// symbol 0) gets a partner so that every code is complete.
 fn code_lengths(freq: &[u32], limit: u8) -> Vec<u8> {
-    let mut f: Vec<u32> = freq.to_vec();
-    let used = f.iter().filter(|&&x| x > 0).count();
-    if used == 0 {
-        let mut lens = vec![0; f.len()];
-        lens[0] = 1;
-        lens[1] = 1;
-        return lens;
-    }
-    if used == 1 {
-        let only = f.iter().position(|&x| x > 0).unwrap();
-        let mut lens = vec![0; f.len()];
+    if freq.iter().filter(|&&x| x > 0).count() < 2 {
+        let only = freq.iter().position(|&x| x > 0).unwrap_or(0);
+        let mut lens = vec![0; freq.len()];
         lens[only] = 1;
         lens[if only == 0 { 1 } else { 0 }] = 1;
         return lens;
     }
+    let mut f = freq.to_vec();
     loop {
         let lens = huffman_lengths(&f);
         if lens.iter().all(|&l| l <= limit) {

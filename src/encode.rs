@@ -18,15 +18,21 @@ impl From<png::EncodingError> for EncodeError {
     }
 }
 
+/// Bytes per scanline of a `width`-pixel row: the filter byte, then two
+/// 4-bit samples a byte. It is also how far back the same byte of the row
+/// above is, which the compressor probes.
+pub fn line_len(width: usize) -> usize {
+    1 + width.div_ceil(2)
+}
+
 /// The PNG scanlines for one-byte indices (< 16): each row is a filter
 /// byte (0, none) and then 4-bit samples, high nibble first.
 pub fn scanlines(pixels: &[u8], width: usize) -> Vec<u8> {
-    let row_bytes = width.div_ceil(2);
     let rows = pixels.len() / width.max(1);
-    let mut out = vec![0u8; (row_bytes + 1) * rows];
+    let mut out = vec![0u8; line_len(width) * rows];
     for (src, line) in pixels
         .chunks_exact(width)
-        .zip(out.chunks_exact_mut(row_bytes + 1))
+        .zip(out.chunks_exact_mut(line_len(width)))
     {
         let dst = &mut line[1..];
         let whole = width / 8;
@@ -56,7 +62,7 @@ fn pack8(x: u64) -> [u8; 4] {
 pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
     let width = canvas.width as usize;
     let lines = scanlines(&canvas.pixels, width);
-    let idat = deflate::zlib(&lines, width.div_ceil(2) + 1);
+    let idat = deflate::zlib(&lines, line_len(width));
     let mut out = Vec::with_capacity(idat.len() + 128);
     let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
     enc.set_color(png::ColorType::Indexed);
@@ -85,6 +91,14 @@ mod tests {
         (info, buf)
     }
 
+    /// The RGB bytes a decoder must give back for the canvas.
+    fn rgb_of(c: &Canvas) -> Vec<u8> {
+        c.pixels
+            .iter()
+            .flat_map(|&i| c.palette[i as usize])
+            .collect()
+    }
+
     #[test]
     fn round_trips_odd_and_even_widths() {
         for (w, h) in [(1, 1), (37, 5), (64, 64), (101, 3)] {
@@ -100,12 +114,7 @@ mod tests {
                 .unwrap();
             assert_eq!(raw.info().bit_depth, png::BitDepth::Four);
             assert_eq!(raw.info().color_type, png::ColorType::Indexed);
-            let want: Vec<u8> = c
-                .pixels
-                .iter()
-                .flat_map(|&i| c.palette[i as usize])
-                .collect();
-            assert_eq!(rgb, want, "{w}x{h}");
+            assert_eq!(rgb, rgb_of(&c), "{w}x{h}");
         }
     }
 
@@ -155,12 +164,7 @@ mod tests {
                 "case {case}"
             );
             let (_, rgb) = decode(&png_bytes);
-            let want: Vec<u8> = c
-                .pixels
-                .iter()
-                .flat_map(|&i| c.palette[i as usize])
-                .collect();
-            assert_eq!(rgb, want, "case {case}: {w}x{h}");
+            assert_eq!(rgb, rgb_of(&c), "case {case}: {w}x{h}");
         }
     }
 
