@@ -1,8 +1,8 @@
 //! Renders one chart URL to a file with the native build, no server needed:
 //!   cargo run --release --example render -- '/charts/sales.png?dpr=2' sales.png
-use edgechart::flow::{block_on, handle, FixedHost};
+use edgechart::flow::handle;
 use edgechart::http::Request;
-use edgechart::store::MemoryStore;
+use edgechart::testing::{block_on, FixedHost, MemoryStore};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -35,10 +35,7 @@ pub fn histogram(samples: &[f64], bins: Bins) -> Histogram {
     if samples.is_empty() {
         (lo, hi) = (0.0, 1.0);
     }
-    if lo == hi {
-        lo -= 0.5;
-        hi += 0.5;
-    }
+    (lo, hi) = resolvable_range(lo, hi);
     let n = match bins {
         Bins::Fixed(n) => n as usize,
         Bins::Auto => auto_bins(samples, lo, hi),
@@ -50,6 +47,33 @@ pub fn histogram(samples: &[f64], bins: Bins) -> Histogram {
         counts[i.min(n - 1)] += 1;
     }
     Histogram { lo, hi, counts }
+}
+
+/// The smallest span, relative to the data's magnitude, that bins and tick
+/// labels can resolve: ten significant digits leave room for 1000 bins and
+/// labels that still differ.
+const MIN_RELATIVE_SPAN: f64 = 1e-9;
+/// The smallest absolute span: below it the axis step underflows.
+const MIN_SPAN: f64 = 1e-290;
+
+/// `[lo, hi]` widened, about its centre, to a span the chart can draw: a
+/// single value gets +-0.5 (as numpy does) or +-1% of its magnitude when 0.5
+/// would vanish in rounding (`1e16`); values closer than
+/// [`MIN_RELATIVE_SPAN`] of their magnitude share a range that wide.
+/// Inputs are finite and within +-1e300, so nothing here overflows.
+pub fn resolvable_range(lo: f64, hi: f64) -> (f64, f64) {
+    let magnitude = lo.abs().max(hi.abs());
+    let half = if lo == hi {
+        (magnitude * 0.01).max(0.5)
+    } else {
+        let need = (magnitude * MIN_RELATIVE_SPAN).max(MIN_SPAN);
+        if hi - lo >= need {
+            return (lo, hi);
+        }
+        need / 2.0
+    };
+    let centre = lo / 2.0 + hi / 2.0;
+    (centre - half, centre + half)
 }
 
 /// numpy's `auto`: the larger of the Sturges and Freedman–Diaconis counts.
@@ -114,6 +138,32 @@ mod tests {
         // np.arange(1000): Sturges 11 beats Freedman–Diaconis 10.
         let data: Vec<f64> = (0..1000).map(f64::from).collect();
         assert_eq!(histogram(&data, Bins::Auto).counts.len(), 11);
+    }
+
+    #[test]
+    fn every_finite_range_becomes_drawable() {
+        let cases: &[(f64, f64)] = &[
+            (0.0, 1e-308),
+            (0.0, 5e-324),
+            (1e16, 1e16),
+            (1e16, 1e16 + 2.0),
+            (-1e300, 1e300),
+            (1e300, 1e300),
+            (-3.0, -3.0),
+            (0.0, 0.0),
+        ];
+        for &(lo, hi) in cases {
+            let (a, b) = resolvable_range(lo, hi);
+            let span = b - a;
+            assert!(span.is_finite() && span > 0.0, "[{lo}, {hi}] -> [{a}, {b}]");
+            assert!(a <= lo && b >= hi, "[{lo}, {hi}] -> [{a}, {b}] drops data");
+            let magnitude = a.abs().max(b.abs());
+            assert!(span >= magnitude * 0.999e-9, "[{lo}, {hi}] -> [{a}, {b}]");
+            let h = histogram(&[lo, hi], Bins::Fixed(1000));
+            assert_eq!(h.counts.iter().sum::<u32>(), 2);
+        }
+        assert_eq!(resolvable_range(5.0, 5.0), (4.5, 5.5));
+        assert_eq!(resolvable_range(1.0, 2.0), (1.0, 2.0));
     }
 
     #[test]

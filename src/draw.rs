@@ -127,7 +127,40 @@ pub fn draw_histogram(
         .max()
         .unwrap_or(0);
     let plot_w = w as i32 - 2 * LAYOUT.margin * s - y_label_w - (LAYOUT.tick + LAYOUT.gap) * s;
-    let x_ticks = nice_ticks(x0, x1, (plot_w / (70 * s)).clamp(2, 12) as usize, false);
+    // As many x labels as fit side by side with a gap: long labels (a
+    // narrow range far from zero, `1.000000002e16`) get fewer ticks.
+    let mut x_max = (plot_w / (70 * s)).clamp(2, 12) as usize;
+    let x_ticks = loop {
+        let t = nice_ticks(x0, x1, x_max, false);
+        let widest = t
+            .labels
+            .iter()
+            .map(|l| typesetter.measure(l, label_px).width)
+            .max()
+            .unwrap_or(0);
+        let spacing = match t.values.as_slice() {
+            [a, b, ..] => f64::from(plot_w) * (b - a) / (x1 - x0),
+            _ => f64::INFINITY,
+        };
+        if f64::from(widest + 8 * s) <= spacing || x_max == 2 {
+            break t;
+        }
+        x_max -= 1;
+    };
+    // A label centred on a tick near either end may not leave the canvas.
+    let plot_left = w as i32 - LAYOUT.margin * s - plot_w;
+    let x_ticks = {
+        let (mut values, mut labels) = (Vec::new(), Vec::new());
+        for (v, l) in x_ticks.values.iter().zip(&x_ticks.labels) {
+            let centre = f64::from(plot_left) + (v - x0) / (x1 - x0) * f64::from(plot_w);
+            let half = f64::from(typesetter.measure(l, label_px).width) / 2.0;
+            if centre - half >= 0.0 && centre + half <= f64::from(w) {
+                values.push(*v);
+                labels.push(l.clone());
+            }
+        }
+        crate::ticks::Ticks { values, labels }
+    };
 
     let title = fit(
         &typesetter,
@@ -191,15 +224,17 @@ pub fn draw_histogram(
         // tops are filled span by span (adjacent bars merged). Same pixels as
         // one rectangle per bar, far fewer fills when bins are many.
         let bar = ink_color(ink::BAR).filled();
+        let bottom = chart.backend_coord(&(x0, 0.0)).1;
         let bars: Vec<(i32, i32, i32)> = (0..hist.counts.len())
             .filter(|&i| hist.counts[i] > 0)
             .map(|i| {
                 let (left, top) = chart.backend_coord(&(hist.edge(i), f64::from(hist.counts[i])));
                 let (right, _) = chart.backend_coord(&(hist.edge(i + 1), 0.0));
-                (left, right, top)
+                // A bin that holds values shows, however many bins share the
+                // width and however tall the tallest: one pixel at least.
+                (left, right.max(left + 1), top.min(bottom - 1))
             })
             .collect();
-        let bottom = chart.backend_coord(&(x0, 0.0)).1;
         for band in skyline(&bars, bottom) {
             root.draw(&Rectangle::new([(band.0, band.1), (band.2, band.3)], bar))?;
         }

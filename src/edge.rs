@@ -42,6 +42,26 @@ fn hot_cache(env: &Env) -> &'static HotCache {
 
 #[event(fetch)]
 async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
+    match answer(req, env, ctx).await {
+        Ok(response) => Ok(response),
+        Err(e) => {
+            // The runtime's own 500 would carry no headers of ours: answer
+            // with the contract's 500 instead, from constants that cannot fail.
+            console_error!("adapter failure, answering 500: {e}");
+            fallback_500()
+        }
+    }
+}
+
+/// The contract's 500 (no-store, Vary, CORS, a message, Date), built from
+/// the core's own error answer.
+fn fallback_500() -> worker::Result<worker::Response> {
+    let mut r = flow::internal_error(&Request::get("/"));
+    r.set("Date", flow::date_now(&WorkerHost));
+    to_worker(r, false)
+}
+
+async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
     let url = req.url()?;
     let header = |name: &str| req.headers().get(name).ok().flatten();
     let core = Request {

@@ -3,9 +3,6 @@
 //! cache, then KV (checking what storage returns), render on a miss, and
 //! hand back what to store after the response has gone out.
 
-use std::future::Future;
-use std::task::{Context, Poll, Waker};
-
 use crate::http::{not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE};
 use crate::httpdate;
 use crate::identity::{identity, Identity};
@@ -15,23 +12,10 @@ use crate::store::{ChartStore, HotCache, StoredChart, CONTENT_TYPE_PNG};
 
 /// What the flow needs from its runtime besides storage.
 pub trait Host {
-    /// Milliseconds from any fixed origin, for `Server-Timing`.
+    /// Milliseconds since the Unix epoch: `Date` and `Server-Timing`.
     fn now_ms(&self) -> f64;
     /// 32 bytes of fresh entropy for `/random.png`.
     fn random_seed(&self) -> [u8; 32];
-}
-
-/// A [`Host`] whose clock stands still and whose entropy is fixed: for tests
-/// and offline tools, where output must not depend on the run.
-pub struct FixedHost(pub [u8; 32]);
-
-impl Host for FixedHost {
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn random_seed(&self) -> [u8; 32] {
-        self.0
-    }
 }
 
 /// Where a chart's bytes came from.
@@ -124,7 +108,10 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
                 req,
                 405,
                 "Method Not Allowed",
-                &format!("{} is not allowed here; use GET or HEAD", req.method),
+                &format!(
+                    "{} is not allowed here; use GET or HEAD",
+                    req.method.get(..20).unwrap_or(&req.method)
+                ),
                 None,
             );
             r.set("Allow", "GET, HEAD");
@@ -136,7 +123,14 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     if req.is_head() {
         outcome.response.body.clear();
     }
+    // RFC 9110 6.6.1: an origin with a clock sends Date on every response.
+    outcome.response.set("Date", date_now(host));
     outcome
+}
+
+/// `Date` for a response made now.
+pub fn date_now<H: Host>(host: &H) -> String {
+    httpdate::format((host.now_ms() / 1000.0) as u64)
 }
 
 async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
@@ -379,7 +373,9 @@ pub fn error(
         .header("Content-Type", content_type)
         .header("Content-Length", body.len().to_string())
         .header("Cache-Control", CACHE_NONE)
-        .header("Vary", "Accept")
+        // The body depends on Accept (text or image), and the runtime may
+        // compress the text: both are part of the answer's variance.
+        .header("Vary", "Accept, Accept-Encoding")
         .header("Access-Control-Allow-Origin", "*")
         .header("Access-Control-Expose-Headers", EXPOSED);
     if let Some(p) = parameter {
@@ -387,15 +383,4 @@ pub fn error(
     }
     r.body = body;
     r
-}
-
-/// Runs a future whose I/O completes synchronously (the in-memory store, the
-/// harness's host calls) to completion.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    match future.as_mut().poll(&mut cx) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("block_on: the future awaited real I/O"),
-    }
 }

@@ -1,115 +1,26 @@
-//! HTTP dates (RFC 9110 section 5.6.7): IMF-fixdate out; IMF-fixdate,
-//! RFC 850 and asctime in.
+//! HTTP dates (RFC 9110 section 5.6.7) as Unix seconds, through the
+//! `httpdate` crate: IMF-fixdate out; IMF-fixdate, RFC 850 and asctime in,
+//! with real calendar checks (no 31 Feb, four-digit years, the weekday must
+//! match the date). `std::time::SystemTime` arithmetic works on every target
+//! (only `SystemTime::now` does not, and it is never called).
 
-const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Formats Unix seconds as an IMF-fixdate: `Sun, 22 Nov 2026 00:00:00 GMT`.
+/// Years past 9999 are formatted as the last second of 9999.
 pub fn format(unix: u64) -> String {
-    let days = unix / 86_400;
-    let secs = unix % 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
-        DAYS[(days % 7) as usize],
-        d,
-        MONTHS[m as usize - 1],
-        y,
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let unix = unix.min(MAX_UNIX);
+    ::httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(unix))
 }
 
-/// Parses any of the three HTTP date formats into Unix seconds. The weekday
-/// is not checked against the date (RFC 9110 lets recipients ignore it).
+/// `9999-12-31T23:59:59Z`, the last instant an HTTP date can spell.
+pub const MAX_UNIX: u64 = 253_402_300_799;
+
+/// Parses any of the three HTTP date formats into Unix seconds; anything
+/// else (including dates before 1970) is `None`.
 pub fn parse(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let (_, rest) = s.split_once(' ')?;
-    let parts: Vec<&str> = rest.split_whitespace().collect();
-    let (day, month, year, time) = if s.as_bytes().get(3) == Some(&b',') {
-        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        match parts.as_slice() {
-            [d, m, y, t, "GMT"] if y.len() == 4 => (*d, *m, y.parse::<i64>().ok()?, *t),
-            _ => return None,
-        }
-    } else if s.contains('-') {
-        // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-        match parts.as_slice() {
-            [dmy, t, "GMT"] => {
-                let mut it = dmy.split('-');
-                let (d, m, y) = (it.next()?, it.next()?, it.next()?);
-                let yy: i64 = y.parse().ok()?;
-                if y.len() != 2 {
-                    return None;
-                }
-                // Two-digit years: within 50 years of 2026 (RFC 9110 says
-                // interpret as the most recent past year with those digits).
-                let year = if yy + 2000 > 2076 {
-                    1900 + yy
-                } else {
-                    2000 + yy
-                };
-                (d, m, year, *t)
-            }
-            _ => return None,
-        }
-    } else {
-        // asctime: Sun Nov  6 08:49:37 1994
-        match parts.as_slice() {
-            [m, d, t, y] => (*d, *m, y.parse::<i64>().ok()?, *t),
-            _ => return None,
-        }
-    };
-    let day: i64 = day.parse().ok()?;
-    let month = MONTHS.iter().position(|&m| m == month)? as i64 + 1;
-    let mut hms = time.split(':').map(|p| {
-        if p.len() == 2 {
-            p.parse::<i64>().ok()
-        } else {
-            None
-        }
-    });
-    let (h, mi, se) = (hms.next()??, hms.next()??, hms.next()??);
-    if hms.next().is_some() || !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let t = days * 86_400 + h * 3600 + mi * 60 + se;
-    u64::try_from(t).ok()
-}
-
-// Howard Hinnant's civil-date algorithms.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    let t: SystemTime = ::httpdate::parse_http_date(s.trim()).ok()?;
+    t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
 
 #[cfg(test)]
@@ -145,6 +56,12 @@ mod tests {
             "Sun, 06 Foo 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 8:49:37 GMT",
             "Sun, 06 Nov 94 08:49:37 GMT",
+            // Not a day of February, and a year no parser may overflow on.
+            "Tue, 31 Feb 2026 00:00:00 GMT",
+            "Sun Feb 31 00:00:00 2026",
+            "Sun Nov  6 08:49:37 1234567890123",
+            "Sun Nov  6 08:49:37 99999999999999999999",
+            "Sun, 06 Nov 1234567890123 08:49:37 GMT",
         ] {
             assert_eq!(parse(s), None, "{s}");
         }
@@ -152,8 +69,17 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        for t in [0, 1, 86_399, 1_000_000_000, 1_795_305_600, 4_102_444_800] {
+        for t in [
+            0,
+            1,
+            86_399,
+            1_000_000_000,
+            1_795_305_600,
+            4_102_444_800,
+            MAX_UNIX,
+        ] {
             assert_eq!(parse(&format(t)), Some(t));
         }
+        assert_eq!(format(u64::MAX), format(MAX_UNIX));
     }
 }

@@ -6,16 +6,27 @@ use sha2::{Digest, Sha256};
 
 use crate::spec::ChartSpec;
 
-/// Bump whenever the bytes for some spec change (drawing, font, encoder):
-/// a strong ETag promises the same bytes, not just the same pixels. It
-/// retires every cached chart and ETag at once.
-pub const RENDERER_VERSION: u32 = 6;
+/// Every renderer version with the moment it was released (Unix seconds),
+/// oldest first; the last row is the renderer in this build. Add a row
+/// whenever the bytes for some spec change (drawing, font, encoder, binning):
+/// a strong ETag promises the same bytes, not just the same pixels, and a
+/// new version retires every cached chart and ETag at once. The release is
+/// the `Last-Modified` of every chart that version draws: a chart cannot be
+/// older than the code that draws it, and the date stays the same across
+/// re-renders, KV expiry and data centres. One row holds both, so a new
+/// version cannot keep the old date (a client revalidating with
+/// `If-Modified-Since` alone would keep old bytes); a test checks that both
+/// columns increase, and tests/golden.rs pins the golden bytes per version.
+pub const RELEASES: &[(u32, u64)] = &[
+    (6, 1_795_334_400), // 2026-11-22T08:00:00Z: own deflate
+    (7, 1_795_507_200), // 2026-11-24T08:00:00Z: hostile input: ranges, 1-px bins, label fit
+];
 
-/// When this renderer version was released (Unix seconds, 2026-11-22T08:00:00Z).
-/// It is the `Last-Modified` of every chart it draws: a chart's bytes cannot
-/// be older than the code that draws them, and the date stays the same across
-/// re-renders, KV expiry and data centres.
-pub const RENDERER_RELEASED: u64 = 1_795_334_400;
+/// The renderer in this build.
+pub const RENDERER_VERSION: u32 = RELEASES[RELEASES.len() - 1].0;
+
+/// When [`RENDERER_VERSION`] was released: every chart's `Last-Modified`.
+pub const RENDERER_RELEASED: u64 = RELEASES[RELEASES.len() - 1].1;
 
 /// The identity of one chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +107,17 @@ mod tests {
         }
         assert_ne!(id("sales2", ""), base);
         assert_ne!(id("s", "values=1,2"), id("s", "values=2,1"));
+    }
+
+    #[test]
+    fn each_release_has_a_later_version_and_a_later_date() {
+        for pair in RELEASES.windows(2) {
+            let ((v0, t0), (v1, t1)) = (pair[0], pair[1]);
+            assert!(v1 > v0, "renderer {v1} listed after {v0}");
+            assert!(t1 > t0, "renderer {v1} released no later than {v0}");
+        }
+        let date = crate::httpdate::format(RENDERER_RELEASED);
+        assert_eq!(crate::httpdate::parse(&date), Some(RENDERER_RELEASED));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub mod spec;
 pub mod store;
 #[cfg(test)]
 mod test_rng;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 pub mod theme;
 pub mod ticks;
 

@@ -20,6 +20,12 @@ pub mod limits {
     pub const HEIGHT_DEFAULT: u32 = 480;
     pub const DPR_MAX: u32 = 3;
     pub const PIXELS_MAX: u64 = 4_194_304;
+    /// The largest magnitude a value may have. Charts draw every finite
+    /// number inside +-1e300 exactly as binned; beyond it the axis' own
+    /// arithmetic (span plus 5% air) would overflow `f64`.
+    pub const VALUE_ABS_MAX: f64 = 1e300;
+    /// The longest unknown parameter name echoed in `X-Chart-Error`.
+    pub const ECHO_MAX: usize = 40;
 }
 
 /// Where the numbers come from.
@@ -218,11 +224,18 @@ pub fn parse(name: &str, query: Option<&str>, kind: RouteKind) -> Result<ChartSp
         };
         let key = form_decode(k).map_err(|m| ParamError::new("query", m))?;
         let Some(slot) = raw.slot(&key) else {
+            // The name goes into a response header only when it is a short
+            // token; anything else (controls, spaces, non-ASCII) is "query".
+            let token = !key.is_empty()
+                && key.len() <= limits::ECHO_MAX
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
             return Err(ParamError::new(
-                &key,
+                if token { &key } else { "query" },
                 format!(
-                    "unknown parameter '{}'; known parameters are values, n, bins, title, w, h, dpr, theme",
-                    truncate(&key, 40)
+                    "unknown parameter {}; known parameters are values, n, bins, title, w, h, dpr, theme",
+                    quote(&key, limits::ECHO_MAX)
                 ),
             ));
         };
@@ -344,7 +357,7 @@ impl RawParams {
             Some(other) => {
                 return Err(ParamError::new(
                     "theme",
-                    format!("theme must be light or dark, got '{}'", truncate(other, 40)),
+                    format!("theme must be light or dark, got {}", quote(other, 40)),
                 ))
             }
         };
@@ -384,19 +397,19 @@ fn parse_int(key: &str, raw: &str, min: u32, max: u32) -> Result<u32, ParamError
     let v: f64 = parse_number(raw).ok_or_else(|| {
         ParamError::new(
             key,
-            format!("{key} must be {}, got '{}'", bound(), truncate(raw, 40)),
+            format!("{key} must be {}, got {}", bound(), quote(raw, 40)),
         )
     })?;
     if v.fract() != 0.0 {
         return Err(ParamError::new(
             key,
-            format!("{key} must be {}, got {}", bound(), truncate(raw, 40)),
+            format!("{key} must be {}, got {}", bound(), unquoted(raw)),
         ));
     }
     if v < f64::from(min) || v > f64::from(max) {
         return Err(ParamError::new(
             key,
-            format!("{key} must be {}, got {}", bound(), truncate(raw, 40)),
+            format!("{key} must be {}, got {}", bound(), unquoted(raw)),
         ));
     }
     Ok(v as u32)
@@ -430,12 +443,22 @@ fn parse_values(raw: &str) -> Result<Vec<f64>, ParamError> {
             ));
         }
         match parse_number(item) {
+            Some(v) if v.abs() > limits::VALUE_ABS_MAX => {
+                return Err(ParamError::new(
+                    "values",
+                    format!(
+                        "values item {} is {}; charts take numbers from -1e300 to 1e300",
+                        i + 1,
+                        unquoted(item.trim())
+                    ),
+                ));
+            }
             Some(v) => out.push(v),
             None => {
                 let what = if item.trim().is_empty() {
                     "is empty".to_string()
                 } else {
-                    format!("is not a finite decimal number: '{}'", truncate(item, 40))
+                    format!("is not a finite decimal number: {}", quote(item, 40))
                 };
                 return Err(ParamError::new(
                     "values",
@@ -459,10 +482,12 @@ pub fn form_decode(s: &str) -> Result<String, String> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| {
-                    let h = std::str::from_utf8(h).ok()?;
-                    u8::from_str_radix(h, 16).ok()
-                });
+                // Two hex digits, nothing else: `u8::from_str_radix` alone
+                // would also take a sign (`%+9`).
+                let hex = match bytes.get(i + 1..i + 3) {
+                    Some(&[hi, lo]) => hex_digit(hi).zip(hex_digit(lo)).map(|(h, l)| h << 4 | l),
+                    _ => None,
+                };
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -478,12 +503,39 @@ pub fn form_decode(s: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "percent-escapes do not form valid UTF-8".to_string())
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max).collect();
-        t.push('…');
-        t
+/// [`quote`] without the quotes, for text already known to be a number.
+fn unquoted(s: &str) -> String {
+    let q = quote(s, 40);
+    q[1..q.len() - 1].to_string()
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
     }
+}
+
+/// Client text for a message: at most `max` characters, control and other
+/// invisible characters spelled `U+XXXX`, in quotes. Messages reach the
+/// body and the error image, never a header.
+fn quote(s: &str, max: usize) -> String {
+    let mut out = String::from("'");
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{FEFF}')
+        {
+            let _ = write!(out, "U+{:04X}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
 }

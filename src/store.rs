@@ -78,35 +78,6 @@ pub trait ChartStore {
     async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError>;
 }
 
-/// An in-memory store for tests: a map, plus switches that make it fail.
-#[derive(Default)]
-pub struct MemoryStore {
-    pub map: std::cell::RefCell<std::collections::HashMap<String, StoredChart>>,
-    pub fail_get: std::cell::Cell<bool>,
-    pub fail_put: std::cell::Cell<bool>,
-    pub gets: std::cell::Cell<u32>,
-    pub puts: std::cell::Cell<u32>,
-}
-
-impl ChartStore for MemoryStore {
-    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
-        self.gets.set(self.gets.get() + 1);
-        if self.fail_get.get() {
-            return Err(StoreError("injected get failure".into()));
-        }
-        Ok(self.map.borrow().get(key).cloned())
-    }
-
-    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
-        self.puts.set(self.puts.get() + 1);
-        if self.fail_put.get() {
-            return Err(StoreError("injected put failure".into()));
-        }
-        self.map.borrow_mut().insert(key.to_string(), chart.clone());
-        Ok(())
-    }
-}
-
 /// The isolate's own memory: the hottest charts, least recently used out
 /// first, so a popular chart costs no storage round trip at all. Holds only
 /// bytes this isolate rendered or verified, so it is not re-checked.

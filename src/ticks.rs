@@ -11,18 +11,26 @@ pub struct Ticks {
 
 /// At most about `max_count` ticks inside `[lo, hi]`. With `integers`, the
 /// step is at least 1 (for counts).
+/// Any range works: one that no step can divide into exact labels (not
+/// finite, empty, or finer than `i64` units allow) gets no ticks rather
+/// than a loop over the whole `i64` range.
 pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
+    let none = Ticks {
+        values: vec![],
+        labels: vec![],
+    };
     let span = hi - lo;
-    if span.is_nan() || span <= 0.0 || max_count == 0 {
-        return Ticks {
-            values: vec![],
-            labels: vec![],
-        };
+    if !span.is_finite() || span <= 0.0 || max_count == 0 || max_count > MAX_TICKS {
+        return none;
     }
     // The smallest step of 1, 2 or 5 times a power of ten that gives at
     // most `max_count` ticks, unless that leaves a lone tick: then the step
     // before it (an axis needs two labels to be read).
-    let mut exp = libm::floor(libm::log10(span / max_count as f64)) as i32 - 1;
+    let magnitude = libm::floor(libm::log10(span / max_count as f64));
+    if !(-320.0..=310.0).contains(&magnitude) {
+        return none; // the step would underflow to 0 or overflow to inf
+    }
+    let mut exp = magnitude as i32 - 1;
     if integers {
         exp = exp.max(0);
     }
@@ -32,7 +40,15 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
         libm::floor(hi / step + 1e-9) - libm::ceil(lo / step - 1e-9) + 1.0
     };
     let mut previous = (mult, exp);
+    // Each pass multiplies the step by 2 or 2.5: from the first guess (a
+    // tenth of span / max_count) the right step is a few passes away; the
+    // cap only guards against arithmetic that never converges.
+    let mut passes = 0;
     while count(mult, exp) > max_count as f64 {
+        passes += 1;
+        if passes > 12 {
+            return none;
+        }
         previous = (mult, exp);
         (mult, exp) = match mult {
             1 => (2, exp),
@@ -52,8 +68,17 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
         }
     };
     let step = value(mult);
-    let first = libm::ceil(lo / step - 1e-9) as i64;
-    let last = libm::floor(hi / step + 1e-9) as i64;
+    let (first, last) = (libm::ceil(lo / step - 1e-9), libm::floor(hi / step + 1e-9));
+    // Units must be exact integers in f64 and i64, and the count bounded.
+    if !(step > 0.0
+        && step.is_finite()
+        && first.abs() < 1e15
+        && last.abs() < 1e15
+        && last - first < MAX_TICKS as f64)
+    {
+        return none;
+    }
+    let (first, last) = (first as i64, last as i64);
     let mut values = Vec::new();
     let mut labels = Vec::new();
     for k in first..=last {
@@ -63,6 +88,9 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
     }
     Ticks { values, labels }
 }
+
+/// More ticks than any axis asks for (a 4096 px axis asks for at most 12).
+const MAX_TICKS: usize = 64;
 
 fn pow10(e: i32) -> f64 {
     libm::pow(10.0, f64::from(e))
@@ -211,6 +239,46 @@ mod tests {
     #[test]
     fn empty_span_has_no_ticks() {
         assert!(nice_ticks(1.0, 1.0, 5, false).values.is_empty());
+    }
+
+    #[test]
+    fn hostile_ranges_end_quickly_with_few_ticks() {
+        let cases: &[(f64, f64)] = &[
+            (0.0, 1e-308),
+            (-5e-324, 5e-324),
+            (0.0, f64::MIN_POSITIVE),
+            (-1e308, 1e308),
+            (f64::MIN, f64::MAX),
+            (-f64::INFINITY, 0.0),
+            (0.0, f64::NAN),
+            (1e16, 1e16 + 2.0),
+            (1e300, 1.0000000001e300),
+            (-1.1e300, 1.1e300),
+        ];
+        for &(lo, hi) in cases {
+            for max in [2, 5, 12] {
+                for integers in [false, true] {
+                    let t = nice_ticks(lo, hi, max, integers);
+                    assert!(t.values.len() <= max.max(4), "[{lo}, {hi}]: {:?}", t.labels);
+                    assert_eq!(t.values.len(), t.labels.len());
+                    assert!(
+                        t.values.iter().all(|v| v.is_finite()),
+                        "[{lo}, {hi}] max {max}: {:?}",
+                        t.values
+                    );
+                }
+            }
+        }
+        // Ranges the binning hands over (at least 1e-9 of their magnitude
+        // wide) always get two or more labels.
+        for (lo, hi) in [
+            (1e16 - 1e7, 1e16 + 1e7),
+            (-1e-290, 1e-290),
+            (-1.1e300, 1.1e300),
+        ] {
+            let t = nice_ticks(lo, hi, 5, false);
+            assert!(t.values.len() >= 2, "[{lo}, {hi}]: {:?}", t.labels);
+        }
     }
 
     #[test]

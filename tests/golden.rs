@@ -1,14 +1,22 @@
 //! Golden images: each case is rendered natively, decoded, and compared pixel
 //! for pixel with `tests/golden/NAME.png`, then byte for byte. A mismatch
 //! writes the new image to `tests/output/golden/` for a look. Regenerate on
-//! purpose only (and bump `RENDERER_VERSION` when the bytes change):
+//! purpose only:
 //!     EDGECHART_BLESS=1 cargo test --release --test golden
+//! `tests/golden/digests.txt` pins each golden's SHA-256 per renderer
+//! version. Blessing refuses to change bytes that are pinned for the current
+//! version: a new row in `identity::RELEASES` (a new version and release
+//! date, so new ETags and a new Last-Modified) must come first.
 
 use std::path::PathBuf;
 
-use edgechart::flow::{block_on, handle, FixedHost};
+use std::collections::BTreeMap;
+
+use edgechart::flow::handle;
 use edgechart::http::{Request, Response};
-use edgechart::store::{HotCache, MemoryStore};
+use edgechart::identity::{digest, RENDERER_VERSION};
+use edgechart::store::HotCache;
+use edgechart::testing::{block_on, FixedHost, MemoryStore};
 
 const CASES: &[(&str, &str)] = &[
     ("classic", "/charts/sales.png"),
@@ -22,6 +30,13 @@ const CASES: &[(&str, &str)] = &[
     ("no-title", "/charts/quiet.png?title="),
     ("title-scripts", "/charts/i18n.png?title=%C3%85ngstr%C3%B6m+%CE%94x+%D0%96%D1%83%D0%BA+%E2%88%91+%E2%82%AC+%E6%BC%A2+%F0%9F%98%80"),
     ("error-400", "/charts/x.png?w=99999"),
+    // Numeric edges (hostile input): each draws its data, with labels.
+    ("edge-subnormal", "/charts/e.png?values=0,1e-308"),
+    ("edge-widest", "/charts/e.png?values=-1e300,1e300,5e299"),
+    ("edge-single-1e16", "/charts/e.png?values=1e16"),
+    ("edge-near-equal", "/charts/e.png?values=1e16,10000000000000002,10000000000000004"),
+    ("edge-1000-bins", "/charts/e.png?values=0,0&bins=1000"),
+    ("edge-1000-bins-narrow", "/charts/e.png?n=5000&bins=1000&w=240&h=160"),
 ];
 
 /// The flow's answer with empty storage: a fresh render, as a miss gets it.
@@ -47,21 +62,70 @@ fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, buf)
 }
 
+/// `tests/golden/digests.txt`: `VERSION NAME DIGEST` per line.
+fn read_digests(path: &std::path::Path) -> BTreeMap<(u32, String), String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(f.len(), 3, "bad line in {}: {l}", path.display());
+            (
+                (f[0].parse().expect("version"), f[1].to_string()),
+                f[2].to_string(),
+            )
+        })
+        .collect()
+}
+
+fn write_digests(path: &std::path::Path, digests: &BTreeMap<(u32, String), String>) {
+    let mut text = String::from(
+        "# SHA-256 of each golden PNG per renderer version (tests/golden.rs).\n\
+         # Blessing may add a version's rows, never change them.\n",
+    );
+    for ((version, name), d) in digests {
+        text.push_str(&format!("{version} {name} {d}\n"));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
 #[test]
 fn golden_images() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let bless = std::env::var_os("EDGECHART_BLESS").is_some();
     let out_dir = root.join("tests/output/golden");
+    let digests_path = root.join("tests/golden/digests.txt");
+    let mut digests = read_digests(&digests_path);
     let mut failures = Vec::new();
     for (name, target) in CASES {
         let png_bytes = render(&Request::get(target).with_header("Accept", "image/png")).body;
         let path = root.join("tests/golden").join(format!("{name}.png"));
+        let pinned = digests.get(&(RENDERER_VERSION, name.to_string())).cloned();
         if bless {
-            std::fs::write(&path, &png_bytes).unwrap();
+            match pinned {
+                Some(d) if d != digest(&png_bytes) => failures.push(format!(
+                    "{name}: its bytes changed, but renderer {RENDERER_VERSION} already pinned \
+                     them: add a row to identity::RELEASES (new version, new date), then bless"
+                )),
+                _ => {
+                    std::fs::write(&path, &png_bytes).unwrap();
+                    digests.insert((RENDERER_VERSION, name.to_string()), digest(&png_bytes));
+                }
+            }
             continue;
         }
         let want = std::fs::read(&path)
             .unwrap_or_else(|_| panic!("{} missing; run with EDGECHART_BLESS=1", path.display()));
+        match pinned {
+            None => failures.push(format!(
+                "{name}: no digest pinned for renderer {RENDERER_VERSION}; run with EDGECHART_BLESS=1"
+            )),
+            Some(d) if d != digest(&want) => failures.push(format!(
+                "{name}: tests/golden/{name}.png is not the file pinned for renderer \
+                 {RENDERER_VERSION} in digests.txt"
+            )),
+            Some(_) => {}
+        }
         let (ww, wh, wpx) = decode(&want);
         let (gw, gh, gpx) = decode(&png_bytes);
         if (ww, wh) != (gw, gh) || wpx != gpx {
@@ -80,11 +144,14 @@ fn golden_images() {
         } else if want != png_bytes {
             // A strong ETag promises these bytes, not just these pixels.
             failures.push(format!(
-                "{name}: same pixels, different bytes ({} vs golden {}): bless and bump RENDERER_VERSION",
+                "{name}: same pixels, different bytes ({} vs golden {}): a new renderer version, then bless",
                 png_bytes.len(),
                 want.len()
             ));
         }
+    }
+    if bless {
+        write_digests(&digests_path, &digests);
     }
     assert!(
         failures.is_empty(),

@@ -16,11 +16,12 @@ use std::collections::HashMap;
 mod wasm_host;
 use wasm_host::*;
 
-use edgechart::flow::{block_on, handle, FixedHost};
+use edgechart::flow::handle;
 use edgechart::http::Request;
 use edgechart::render::render_chart;
 use edgechart::spec::{parse, RouteKind};
-use edgechart::store::{HotCache, MemoryStore};
+use edgechart::store::HotCache;
+use edgechart::testing::{block_on, FixedHost, MemoryStore};
 use wasmtime::StoreLimitsBuilder;
 
 /// Fuel budgets, from the figures `fuel_report` and

@@ -164,7 +164,9 @@ pub fn linker() -> Linker<HostState> {
             },
         )
         .unwrap();
-    linker.func_wrap("host", "now_ms", || 0.0f64).unwrap();
+    linker
+        .func_wrap("host", "now_ms", || edgechart::testing::FIXED_NOW_MS)
+        .unwrap();
     linker
         .func_wrap(
             "host",
