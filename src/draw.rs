@@ -319,19 +319,30 @@ fn skyline(bars: &[(i32, i32, i32)], bottom: i32) -> Vec<(i32, i32, i32, i32)> {
 }
 
 /// `text`, cut to fit `max_width` pixels with an ellipsis when it does not.
+/// The cut is found by bisection over character counts (widths grow with
+/// the prefix): a few measurements, not one per character, so a 200-glyph
+/// title costs about as much as a short one.
 fn fit(ts: &Typesetter, text: &str, em: f32, max_width: i32) -> String {
     if ts.measure(text, em).width <= max_width {
         return text.to_string();
     }
-    let mut cut: String = text.to_string();
-    while !cut.is_empty() {
-        cut.pop();
-        let candidate = format!("{}…", cut.trim_end());
-        if ts.measure(&candidate, em).width <= max_width {
-            return candidate;
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let candidate = |k: usize| format!("{}…", text[..ends[k]].trim_end());
+    let fits = |k: usize| ts.measure(&candidate(k), em).width <= max_width;
+    if !fits(0) {
+        return String::new();
+    }
+    // The longest prefix (0..ends.len() characters) that fits.
+    let (mut lo, mut hi) = (0, ends.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
     }
-    String::new()
+    candidate(lo)
 }
 
 fn label_for(values: &[f64], labels: &[String], v: f64) -> String {
