@@ -65,7 +65,9 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
     let url = req.url()?;
     let header = |name: &str| req.headers().get(name).ok().flatten();
     let core = Request {
-        method: req.method().to_string(),
+        // The method as sent: workers-rs' `Method` maps every method it
+        // does not know (PROPFIND, MKCOL, ...) to GET.
+        method: req.inner().method(),
         path: url.path().to_string(),
         query: url.query().map(str::to_string),
         if_none_match: header("if-none-match"),

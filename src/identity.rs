@@ -19,7 +19,7 @@ use crate::spec::ChartSpec;
 /// columns increase, and tests/golden.rs pins the golden bytes per version.
 pub const RELEASES: &[(u32, u64)] = &[
     (6, 1_795_334_400), // 2026-11-22T08:00:00Z: own deflate
-    (7, 1_795_507_200), // 2026-11-24T08:00:00Z: hostile input: ranges, 1-px bins, label fit
+    (7, 1_795_492_800), // 2026-11-24T04:00:00Z: hostile input: ranges, 1-px bins, label fit
 ];
 
 /// The renderer in this build.

@@ -76,6 +76,11 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
     if httpdate::parse(date).is_none() {
         return Err(format!("Date {date:?} does not parse"));
     }
+    if let Some(lm) = r.get("Last-Modified") {
+        if httpdate::parse(lm) > httpdate::parse(date) {
+            return Err(format!("Last-Modified {lm} after Date {date}"));
+        }
+    }
     if r.status >= 400 {
         if r.get("Cache-Control") != Some("no-store") {
             return Err("error without no-store".into());

@@ -20,22 +20,23 @@ after(async () => { await w?.stop(); });
 const ANSWER_MS = 5000;
 
 /** Sends `head` (request line and headers, without the blank line) and
- * returns { status, headers, body } or throws after ANSWER_MS. */
+ * returns { status, headers, body } once the whole answer is in (by its
+ * Content-Length or its last chunk), or throws after ANSWER_MS. */
 function raw(head, body = Buffer.alloc(0)) {
   return new Promise((resolve, reject) => {
     const sock = connect(port, '127.0.0.1');
-    const chunks = [];
+    let all = Buffer.alloc(0);
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new Error(`no answer within ${ANSWER_MS} ms`));
     }, ANSWER_MS);
-    sock.on('data', (d) => chunks.push(d));
-    sock.on('error', (e) => { clearTimeout(timer); reject(e); });
-    sock.on('close', () => {
-      clearTimeout(timer);
-      const all = Buffer.concat(chunks);
+    const finish = (r) => { clearTimeout(timer); sock.destroy(); resolve(r); };
+    const tryParse = (closed) => {
       const split = all.indexOf('\r\n\r\n');
-      if (split < 0) return reject(new Error(`no HTTP response: ${JSON.stringify(all.toString('latin1').slice(0, 200))}`));
+      if (split < 0) {
+        if (closed) { clearTimeout(timer); reject(new Error(`no HTTP response: ${JSON.stringify(all.toString('latin1').slice(0, 200))}`)); }
+        return;
+      }
       const lines = all.subarray(0, split).toString('latin1').split('\r\n');
       const status = Number(lines[0].split(' ')[1]);
       const headers = {};
@@ -43,31 +44,42 @@ function raw(head, body = Buffer.alloc(0)) {
         const i = l.indexOf(':');
         headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
       }
-      let rest = all.subarray(split + 4);
-      if (headers['transfer-encoding'] === 'chunked') rest = dechunk(rest);
-      resolve({ status, headers, body: rest });
-    });
+      const rest = all.subarray(split + 4);
+      const noBody = status === 304 || status === 204 || head.startsWith('HEAD ');
+      if (noBody) return finish({ status, headers, body: Buffer.alloc(0) });
+      if (headers['transfer-encoding'] === 'chunked') {
+        const body = dechunk(rest);
+        if (body) return finish({ status, headers, body });
+      } else if (headers['content-length'] !== undefined) {
+        const n = Number(headers['content-length']);
+        if (rest.length >= n) return finish({ status, headers, body: rest.subarray(0, n) });
+      }
+      if (closed) finish({ status, headers, body: rest });
+    };
+    sock.on('data', (d) => { all = Buffer.concat([all, d]); tryParse(false); });
+    sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+    sock.on('close', () => tryParse(true));
     const text = head.replace(/\r?\n/g, '\r\n');
-    const hasLength = /\r\ncontent-length:/i.test(text);
     sock.write(Buffer.concat([
-      Buffer.from(`${text}\r\nHost: 127.0.0.1\r\nConnection: close\r\n${hasLength ? '' : `Content-Length: ${body.length}\r\n`}\r\n`, 'latin1'),
+      Buffer.from(`${text}\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1'),
       body,
     ]));
   });
 }
 
+/** The body of a chunked message, or null while the last chunk is missing. */
 function dechunk(buf) {
   const out = [];
   let at = 0;
   for (;;) {
     const eol = buf.indexOf('\r\n', at);
-    if (eol < 0) break;
+    if (eol < 0) return null;
     const size = parseInt(buf.subarray(at, eol).toString('latin1'), 16);
-    if (!size) break;
+    if (size === 0) return Buffer.concat(out);
+    if (Number.isNaN(size) || buf.length < eol + 2 + size + 2) return null;
     out.push(buf.subarray(eol + 2, eol + 2 + size));
     at = eol + 2 + size + 2;
   }
-  return Buffer.concat(out);
 }
 
 /** The Worker's own answer: Date everywhere; errors no-store, Vary, CORS, a message. */
@@ -124,6 +136,8 @@ const CASES = [
   // Methods.
   ['DELETE /charts/h.png HTTP/1.1', 405],
   ['PROPFIND /charts/h.png HTTP/1.1', 405],
+  ['MKCOL /charts/h.png HTTP/1.1', 405],
+  ['PATCH /random.png HTTP/1.1', 405],
   ['POST /random.png HTTP/1.1', 405],
   // Headers: dates that overflowed or rolled over, long lists, big values.
   ['GET /charts/h.png\nIf-Modified-Since: Sun Nov  6 08:49:37 1234567890123', 200],
@@ -157,4 +171,13 @@ test('hostile: an error for an <img> is an image, with the same headers', async 
   assert.equal(r.headers['cache-control'], 'no-store');
   assert.equal(r.headers.vary, 'Accept, Accept-Encoding');
   PNG.sync.read(r.body);
+});
+
+test('hostile: a header block over workerd\'s limit gets the runtime\'s 431, and the server goes on', async () => {
+  // workerd refuses header blocks over about 128 KiB before the Worker runs
+  // (Cloudflare's edge has its own limit in front): the one answer that is
+  // not the Worker's own, documented in the README.
+  const r = await raw(`GET /charts/h.png HTTP/1.1\nX-Big: ${'a'.repeat(200_000)}`);
+  assert.equal(r.status, 431);
+  await stillServes('a 200 KB header');
 });
