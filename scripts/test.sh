@@ -30,7 +30,7 @@ cargo test --release --quiet --test wasm_harness fuel_report -- --show-output | 
 step "building the Worker"
 bash scripts/build-worker.sh
 
-step "end-to-end tests against wrangler dev (node --test tests/e2e/)"
-node --test --test-concurrency=1 tests/e2e/
+step "end-to-end tests against wrangler dev (node --test tests/e2e/*.test.mjs)"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 printf '\033[1m==> all tests passed in %ss\033[0m\n' "$(( $(date +%s) - started ))" >&2

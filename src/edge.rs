@@ -3,12 +3,18 @@
 
 use worker::{
     console_error, console_log, console_warn, event, Cache, Context, Env, Headers, KvStore,
+    RateLimiter,
 };
 
-use crate::flow::{self, Host};
+use crate::flow::{self, Host, KvPolicy};
 use crate::http::{Request, Response};
 use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
 
+/// The render budget (wrangler.toml `[[ratelimits]]`).
+const RENDER_BUDGET_BINDING: &str = "RENDER_BUDGET";
+/// `Retry-After` of a 429: the longest period a rate limiting binding
+/// counts over (10 or 60 seconds), so the client's count has reset by then.
+const RETRY_AFTER_SECONDS: u32 = 60;
 /// KV binding name (wrangler.toml `[[kv_namespaces]]`).
 const KV_BINDING: &str = "CHARTS";
 /// Seconds a KV entry lives unless `CHART_TTL_SECONDS` says otherwise (30 days).
@@ -57,7 +63,7 @@ async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<w
 /// the core's own error answer.
 fn fallback_500() -> worker::Result<worker::Response> {
     let mut r = flow::internal_error(&Request::get("/"));
-    r.set("Date", flow::date_now(&WorkerHost));
+    r.set("Date", flow::date_now(&WorkerHost::default()));
     to_worker(r, false)
 }
 
@@ -81,18 +87,46 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
         kv: env.kv(KV_BINDING).ok(),
         ttl: ttl(&env),
     };
-    let outcome = flow::handle(&core, hot_cache(&env), &edge, &kv, &WorkerHost).await;
+    let host = WorkerHost {
+        kv_policy: kv_policy(&env),
+        budget: budget_on(&env)
+            .then(|| env.rate_limiter(RENDER_BUDGET_BINDING).ok())
+            .flatten(),
+        client: header("cf-connecting-ip").unwrap_or_default(),
+    };
+    let hot = hot_cache(&env);
+    let outcome = flow::handle(&core, hot, &edge, &kv, &host).await;
     for line in &outcome.log {
         console_warn!("{line}");
     }
+    console_log!("{}", outcome.log_record(&core));
     if let Some(wb) = outcome.write_back {
         ctx.wait_until(async move {
-            for line in flow::write_back(&wb, &edge, &kv).await {
+            for line in flow::write_back(&wb, hot, &edge, &kv).await {
                 console_error!("{line}");
             }
         });
     }
     to_worker(outcome.response, core.is_head())
+}
+
+/// Whether `RENDER_BUDGET` turns the render budget on.
+fn budget_on(env: &Env) -> bool {
+    env.var("RENDER_BUDGET")
+        .map(|v| v.to_string().trim() == "on")
+        .unwrap_or(false)
+}
+
+fn kv_policy(env: &Env) -> KvPolicy {
+    match env.var("KV_POLICY").map(|v| v.to_string()) {
+        Ok(v) => KvPolicy::parse(&v).unwrap_or_else(|| {
+            console_log!(
+                "KV_POLICY={v:?} is not always, never, costly or costly:<fuel>; using costly"
+            );
+            KvPolicy::default()
+        }),
+        Err(_) => KvPolicy::default(),
+    }
 }
 
 fn ttl(env: &Env) -> u64 {
@@ -124,7 +158,15 @@ fn to_worker(r: Response, head: bool) -> worker::Result<worker::Response> {
     Ok(response.with_status(r.status).with_headers(headers))
 }
 
-struct WorkerHost;
+/// The runtime as the flow sees it, for one request.
+#[derive(Default)]
+struct WorkerHost {
+    kv_policy: KvPolicy,
+    /// The `[[ratelimits]]` binding; none configured means no budget.
+    budget: Option<RateLimiter>,
+    /// `CF-Connecting-IP`: whose budget a render spends.
+    client: String,
+}
 
 impl Host for WorkerHost {
     fn now_ms(&self) -> f64 {
@@ -139,6 +181,25 @@ impl Host for WorkerHost {
             console_error!("getrandom failed: {e}");
         }
         seed
+    }
+
+    fn kv_policy(&self) -> KvPolicy {
+        self.kv_policy
+    }
+
+    async fn may_render(&self) -> Result<(), u32> {
+        let Some(budget) = &self.budget else {
+            return Ok(());
+        };
+        match budget.limit(self.client.clone()).await {
+            Ok(outcome) if !outcome.success => Err(RETRY_AFTER_SECONDS),
+            Ok(_) => Ok(()),
+            Err(e) => {
+                // A failing limiter must not take charts down with it.
+                console_warn!("render budget check failed, rendering anyway: {e}");
+                Ok(())
+            }
+        }
     }
 }
 

@@ -3,6 +3,9 @@
 //! cache, then KV (checking what storage returns), render on a miss, and
 //! hand back what to store after the response has gone out.
 
+use std::future::Future;
+use std::task::Poll;
+
 use crate::http::{not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE};
 use crate::httpdate;
 use crate::identity::{identity, Identity};
@@ -10,12 +13,72 @@ use crate::render::{render_chart, render_message_png, render_with_seed};
 use crate::spec::{parse, ParamError, RouteKind};
 use crate::store::{ChartStore, HotCache, StoredChart, CONTENT_TYPE_PNG};
 
-/// What the flow needs from its runtime besides storage.
+/// What the flow needs from its runtime besides storage: a clock, entropy,
+/// the owner's configuration, and the render budget.
+#[allow(async_fn_in_trait)]
 pub trait Host {
     /// Milliseconds since the Unix epoch: `Date` and `Server-Timing`.
     fn now_ms(&self) -> f64;
     /// 32 bytes of fresh entropy for `/random.png`.
     fn random_seed(&self) -> [u8; 32];
+    /// When KV is read and written (`KV_POLICY`).
+    fn kv_policy(&self) -> KvPolicy {
+        KvPolicy::default()
+    }
+    /// The render budget of this request's client, asked only when a render
+    /// is about to happen: `Err(seconds)` says when to retry.
+    async fn may_render(&self) -> Result<(), u32> {
+        Ok(())
+    }
+}
+
+/// When KV, the global tier, is worth a round trip (`KV_POLICY`): a KV read
+/// costs milliseconds of latency and a write is limited (one per key per
+/// second, 1,000 a day on the free plan), while most charts render in well
+/// under a millisecond. `Costly` keeps KV for charts whose estimated render
+/// cost ([`crate::render::render_cost`]) reaches `min_fuel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvPolicy {
+    Always,
+    Costly { min_fuel: u64 },
+    Never,
+}
+
+/// The default `costly` threshold: 20 million fuel, about 1.5 ms of render
+/// in wasm (the harness runs about 13 million fuel per ms). The classic
+/// chart (6 million) renders faster than a KV read answers; 2048x2048 (42
+/// million) does not.
+pub const KV_MIN_FUEL: u64 = 20_000_000;
+
+impl Default for KvPolicy {
+    fn default() -> KvPolicy {
+        KvPolicy::Costly {
+            min_fuel: KV_MIN_FUEL,
+        }
+    }
+}
+
+impl KvPolicy {
+    /// `always`, `never`, `costly` or `costly:<fuel>`.
+    pub fn parse(s: &str) -> Option<KvPolicy> {
+        match s.trim() {
+            "always" => Some(KvPolicy::Always),
+            "never" => Some(KvPolicy::Never),
+            "costly" => Some(KvPolicy::default()),
+            other => other
+                .strip_prefix("costly:")
+                .and_then(|n| n.trim().parse().ok())
+                .map(|min_fuel| KvPolicy::Costly { min_fuel }),
+        }
+    }
+
+    pub fn uses_kv(self, spec: &crate::spec::ChartSpec) -> bool {
+        match self {
+            KvPolicy::Always => true,
+            KvPolicy::Never => false,
+            KvPolicy::Costly { min_fuel } => crate::render::render_cost(spec) >= min_fuel,
+        }
+    }
 }
 
 /// Where a chart's bytes came from.
@@ -47,12 +110,18 @@ pub struct WriteBack {
     pub to_kv: bool,
 }
 
-/// The response, the stores to make after it, and log lines for faults.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The response, the stores to make after it, log lines for faults, and
+/// what the request's structured log record needs.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub response: Response,
     pub write_back: Option<WriteBack>,
     pub log: Vec<String>,
+    /// The chart's storage key, once known.
+    pub key: Option<String>,
+    /// Milliseconds spent rendering (0 in Workers, whose clock stands still
+    /// during CPU work).
+    pub render_ms: Option<f64>,
 }
 
 impl Outcome {
@@ -61,7 +130,33 @@ impl Outcome {
             response,
             write_back: None,
             log: Vec::new(),
+            key: None,
+            render_ms: None,
         }
+    }
+
+    /// One JSON line for the request: what a user queries in the Workers
+    /// logs (route, status, where the bytes came from, faults, render time).
+    pub fn log_record(&self, req: &Request) -> String {
+        let r = &self.response;
+        serde_json::json!({
+            "route": route(&req.path).name(),
+            "method": req.method.get(..16).unwrap_or("?"),
+            "status": r.status,
+            "source": r.get("X-Chart-Source"),
+            "key": self.key,
+            "faults": r.get("X-Chart-Fault"),
+            "error": r.get("X-Chart-Error"),
+            "render_ms": self.render_ms,
+            "bytes": r.body.len(),
+            "stores": self.write_back.as_ref().map(|w| match (w.to_edge, w.to_kv) {
+                (true, true) => "edge+kv",
+                (true, false) => "edge",
+                (false, true) => "kv",
+                (false, false) => "none",
+            }),
+        })
+        .to_string()
     }
 }
 
@@ -72,6 +167,16 @@ pub enum Route<'a> {
     Chart(&'a str),
     Random,
     NotFound,
+}
+
+impl Route<'_> {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Route::Chart(_) => "chart",
+            Route::Random => "random",
+            Route::NotFound => "not-found",
+        }
+    }
 }
 
 pub fn route(path: &str) -> Route<'_> {
@@ -117,7 +222,7 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
             r.set("Allow", "GET, HEAD");
             Outcome::only(r)
         }
-        Route::Random => random_chart(req, host),
+        Route::Random => random_chart(req, host).await,
         Route::Chart(name) => named_chart(req, name, hot, edge, kv, host).await,
     };
     if req.is_head() {
@@ -153,112 +258,188 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
         );
     }
 
+    let mut out = Outcome::only(Response::new(500));
+    out.key = Some(id.key.clone());
     let mut faults: Vec<String> = Vec::new();
-    let mut log: Vec<String> = Vec::new();
     let mut timing: Vec<String> = Vec::new();
     if let Some(body) = hot.get(&id.key) {
         timing.push("memory;desc=\"hit\"".into());
-        return Outcome::only(chart_response(&id, body, Source::Memory, &timing, &faults));
+        out.response = chart_response(&id, body, Source::Memory, &timing, &faults);
+        return out;
     }
-    if let Some(chart) = lookup(edge, &id, "edge", &mut faults, &mut log).await {
+    // The Cache API and KV at the same time: a miss waits for the slower of
+    // the two, not for both in turn.
+    let use_kv = host.kv_policy().uses_kv(&spec);
+    let (edge_hit, kv_hit) = if use_kv {
+        let (e, k) = join(lookup(edge, &id, "edge"), lookup(kv, &id, "kv")).await;
+        (e, Some(k))
+    } else {
+        (lookup(edge, &id, "edge").await, None)
+    };
+    let mut note = |found: Found| match found {
+        Found::Chart(chart) => Some(chart),
+        Found::Nothing => None,
+        Found::Fault(fault, line) => {
+            faults.push(fault);
+            out.log.push(line);
+            None
+        }
+    };
+    let (edge_hit, kv_hit) = (note(edge_hit), kv_hit.and_then(&mut note));
+    if let Some(chart) = edge_hit {
         hot.put(&id.key, &chart.body);
         timing.push("edge;desc=\"hit\"".into());
-        let response = chart_response(&id, chart.body, Source::Edge, &timing, &faults);
-        return Outcome {
-            response,
-            write_back: None,
-            log,
-        };
+        out.response = chart_response(&id, chart.body, Source::Edge, &timing, &faults);
+        return out;
     }
     timing.push("edge;desc=\"miss\"".into());
-    if let Some(chart) = lookup(kv, &id, "kv", &mut faults, &mut log).await {
+    if let Some(chart) = kv_hit {
         hot.put(&id.key, &chart.body);
         timing.push("kv;desc=\"hit\"".into());
-        let response = chart_response(&id, chart.body.clone(), Source::Kv, &timing, &faults);
-        let write_back = WriteBack {
+        out.response = chart_response(&id, chart.body.clone(), Source::Kv, &timing, &faults);
+        out.write_back = Some(WriteBack {
             key: id.key.clone(),
             chart,
             to_edge: true,
             to_kv: false,
-        };
-        return Outcome {
-            response,
-            write_back: Some(write_back),
-            log,
-        };
+        });
+        return out;
     }
-    timing.push("kv;desc=\"miss\"".into());
+    timing.push(
+        if use_kv {
+            "kv;desc=\"miss\""
+        } else {
+            "kv;desc=\"skipped\""
+        }
+        .into(),
+    );
+
+    if let Err(retry) = host.may_render().await {
+        out.response = too_many_renders(req, retry);
+        return out;
+    }
+    // Requests interleave only at awaits, and this is the last one before
+    // the render: a concurrent request for the same chart may have rendered
+    // it meanwhile. Share its bytes instead of rendering (and storing) again.
+    if let Some(body) = hot.get(&id.key) {
+        timing.push("memory;desc=\"hit after wait\"".into());
+        out.response = chart_response(&id, body, Source::Memory, &timing, &faults);
+        return out;
+    }
 
     let started = host.now_ms();
     match render_chart(&spec) {
         Ok(png) => {
-            timing.push(format!("render;dur={:.2}", host.now_ms() - started));
+            let ms = host.now_ms() - started;
+            out.render_ms = Some(ms);
+            timing.push(format!("render;dur={ms:.2}"));
             hot.put(&id.key, &png);
             let stored = StoredChart::new(&id, png);
-            let response =
+            out.response =
                 chart_response(&id, stored.body.clone(), Source::Render, &timing, &faults);
-            Outcome {
-                response,
-                write_back: Some(WriteBack {
-                    key: id.key.clone(),
-                    chart: stored,
-                    to_edge: true,
-                    to_kv: true,
-                }),
-                log,
-            }
+            out.write_back = Some(WriteBack {
+                key: id.key.clone(),
+                chart: stored,
+                to_edge: true,
+                to_kv: use_kv,
+            });
+            out
         }
         Err(e) => {
-            log.push(format!("render failed for {}: {}", id.key, e.0));
-            Outcome {
-                response: internal_error(req),
-                write_back: None,
-                log,
-            }
+            out.log
+                .push(format!("render failed for {}: {}", id.key, e.0));
+            out.response = internal_error(req);
+            out
         }
     }
 }
 
-/// Looks `id` up in one tier. A failing or corrupt tier is a miss, noted in
-/// `faults` (response header) and `log`.
-async fn lookup<S: ChartStore>(
-    store: &S,
-    id: &Identity,
-    tier: &str,
-    faults: &mut Vec<String>,
-    log: &mut Vec<String>,
-) -> Option<StoredChart> {
+/// What one tier held for a chart.
+enum Found {
+    Chart(StoredChart),
+    Nothing,
+    /// A failing or corrupt tier: a miss, with its fault name and log line.
+    Fault(String, String),
+}
+
+/// Looks `id` up in one tier and checks what it returns.
+async fn lookup<S: ChartStore>(store: &S, id: &Identity, tier: &str) -> Found {
     match store.get(&id.key).await {
         Ok(Some(chart)) => match chart.verify(id) {
-            Ok(()) => Some(chart),
-            Err(why) => {
-                faults.push(format!("{tier}-corrupt"));
-                log.push(format!(
-                    "{tier} value for {} rejected: {why}; re-rendering",
-                    id.key
-                ));
-                None
-            }
+            Ok(()) => Found::Chart(chart),
+            Err(why) => Found::Fault(
+                format!("{tier}-corrupt"),
+                format!("{tier} value for {} rejected: {why}; re-rendering", id.key),
+            ),
         },
-        Ok(None) => None,
-        Err(e) => {
-            faults.push(format!("{tier}-get-failed"));
-            log.push(format!("{tier} get for {} failed: {}", id.key, e.0));
-            None
-        }
+        Ok(None) => Found::Nothing,
+        Err(e) => Found::Fault(
+            format!("{tier}-get-failed"),
+            format!("{tier} get for {} failed: {}", id.key, e.0),
+        ),
     }
 }
 
-/// Makes the stores of a [`WriteBack`]; returns log lines for any that failed.
+/// Both futures, polled in turn until both are done.
+async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
+/// The 429 of a spent render budget.
+fn too_many_renders(req: &Request, retry_after: u32) -> Response {
+    let mut r = error(
+        req,
+        429,
+        "Too Many Requests",
+        &format!(
+            "this client has rendered too many new charts; charts already rendered are still served; retry in {retry_after} s"
+        ),
+        None,
+    );
+    r.set("Retry-After", retry_after.to_string());
+    r
+}
+
+/// Makes the stores of a [`WriteBack`]; returns log lines for any that
+/// failed. A key whose stores another request of this isolate is making is
+/// skipped (same key, same bytes by design), and KV's 429 for a second
+/// write of a key within a second counts as stored for the same reason.
 pub async fn write_back<E: ChartStore, K: ChartStore>(
     wb: &WriteBack,
+    hot: &HotCache,
     edge: &E,
     kv: &K,
 ) -> Vec<String> {
     let mut log = Vec::new();
+    if !hot.begin_store(&wb.key) {
+        return log;
+    }
     if wb.to_kv {
         if let Err(e) = kv.put(&wb.key, &wb.chart).await {
-            log.push(format!("kv put for {} failed: {}", wb.key, e.0));
+            if !e.0.contains("429") {
+                log.push(format!("kv put for {} failed: {}", wb.key, e.0));
+            }
         }
     }
     if wb.to_edge {
@@ -266,6 +447,7 @@ pub async fn write_back<E: ChartStore, K: ChartStore>(
             log.push(format!("edge put for {} failed: {}", wb.key, e.0));
         }
     }
+    hot.end_store(&wb.key);
     log
 }
 
@@ -301,11 +483,14 @@ fn chart_response(
     r
 }
 
-fn random_chart<H: Host>(req: &Request, host: &H) -> Outcome {
+async fn random_chart<H: Host>(req: &Request, host: &H) -> Outcome {
     let spec = match parse("random", req.query.as_deref(), RouteKind::Random) {
         Ok(spec) => spec,
         Err(e) => return Outcome::only(bad_request(req, &e)),
     };
+    if let Err(retry) = host.may_render().await {
+        return Outcome::only(too_many_renders(req, retry));
+    }
     let started = host.now_ms();
     match render_with_seed(&spec, host.random_seed()) {
         Ok(png) => {
@@ -323,11 +508,12 @@ fn random_chart<H: Host>(req: &Request, host: &H) -> Outcome {
             r.body = png;
             Outcome::only(r)
         }
-        Err(e) => Outcome {
-            response: internal_error(req),
-            write_back: None,
-            log: vec![format!("render of /random.png failed: {}", e.0)],
-        },
+        Err(e) => {
+            let mut out = Outcome::only(internal_error(req));
+            out.log
+                .push(format!("render of /random.png failed: {}", e.0));
+            out
+        }
     }
 }
 

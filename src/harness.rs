@@ -125,7 +125,7 @@ pub extern "C" fn after_response() -> u32 {
         return 0;
     };
     let (edge, kv) = HostStore::tiers(false);
-    let failures = block_on(flow::write_back(&wb, &edge, &kv));
+    let failures = HOT.with(|hot| block_on(flow::write_back(&wb, hot, &edge, &kv)));
     for line in &failures {
         host_log(line);
     }
@@ -151,6 +151,11 @@ impl Host for HostEnv {
         let mut seed = [0u8; 32];
         unsafe { random_fill(seed.as_mut_ptr(), 32) };
         seed
+    }
+
+    /// The harness exercises every tier, so KV is always used.
+    fn kv_policy(&self) -> flow::KvPolicy {
+        flow::KvPolicy::Always
     }
 }
 

@@ -12,6 +12,7 @@ pub mod draw;
 pub mod encode;
 pub mod flow;
 pub mod font;
+pub mod hot;
 pub mod http;
 pub mod httpdate;
 pub mod identity;

@@ -53,6 +53,11 @@ impl Host for FixedHost {
     fn random_seed(&self) -> [u8; 32] {
         self.0
     }
+
+    /// Tests exercise every tier, so KV is always used.
+    fn kv_policy(&self) -> crate::flow::KvPolicy {
+        crate::flow::KvPolicy::Always
+    }
 }
 
 /// Runs a future whose I/O completes synchronously (the in-memory store, the

@@ -59,7 +59,7 @@ fn native(
     }
     let out = block_on(handle(&req, hot, edge, kv, &FixedHost(host_seed())));
     if let Some(wb) = &out.write_back {
-        block_on(edgechart::flow::write_back(wb, edge, kv));
+        block_on(edgechart::flow::write_back(wb, hot, edge, kv));
     }
     Reply {
         status: out.response.status,

@@ -1,0 +1,223 @@
+//! Concurrent misses in one isolate: requests interleave at every await
+//! (here a store that answers `Pending` once before each get and put, and a
+//! round-robin executor), so 64 requests for one new chart are in flight at
+//! once. They must share one render and one set of stores, and all get the
+//! same bytes.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use edgechart::flow::{handle, write_back, Host, KvPolicy};
+use edgechart::http::{Request, Response};
+use edgechart::store::{ChartStore, HotCache, StoreError, StoredChart};
+use edgechart::testing::{FixedHost, MemoryStore};
+
+/// Answers `Pending` once, then `Ready`: an await that lets others run.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+/// A store whose every get and put waits once, as real I/O does.
+struct Slow<'a>(&'a MemoryStore);
+
+impl ChartStore for Slow<'_> {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        YieldOnce(false).await;
+        self.0.get(key).await
+    }
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        YieldOnce(false).await;
+        self.0.put(key, chart).await
+    }
+}
+
+/// A host whose render budget check also waits once (the rate limiter is a
+/// round trip too), with a policy chosen by the test.
+struct SlowHost(KvPolicy);
+
+impl Host for SlowHost {
+    fn now_ms(&self) -> f64 {
+        FixedHost([0; 32]).now_ms()
+    }
+    fn random_seed(&self) -> [u8; 32] {
+        [0; 32]
+    }
+    fn kv_policy(&self) -> KvPolicy {
+        self.0
+    }
+    async fn may_render(&self) -> Result<(), u32> {
+        YieldOnce(false).await;
+        Ok(())
+    }
+}
+
+/// Polls every future in turn until all are done.
+fn run_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    for _pass in 0..1000 {
+        let mut pending = false;
+        for (f, slot) in futures.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(&mut cx) {
+                    Poll::Ready(v) => *slot = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if !pending {
+            return out.into_iter().map(Option::unwrap).collect();
+        }
+    }
+    panic!("futures did not finish in 1000 passes");
+}
+
+/// `n` requests for `target` at once, each making its stores after its
+/// response as the Workers adapter does in `wait_until`.
+fn burst(n: usize, target: &str, hot: &HotCache, policy: KvPolicy) -> (Vec<Response>, u32, u32) {
+    let (edge_mem, kv_mem) = (MemoryStore::default(), MemoryStore::default());
+    let (edge, kv) = (Slow(&edge_mem), Slow(&kv_mem));
+    let host = SlowHost(policy);
+    let requests: Vec<Request> = (0..n).map(|_| Request::get(target)).collect();
+    let tasks: Vec<_> = requests
+        .iter()
+        .map(|req| {
+            let (edge, kv, host) = (&edge, &kv, &host);
+            async move {
+                let out = handle(req, hot, edge, kv, host).await;
+                if let Some(wb) = &out.write_back {
+                    let failures = write_back(wb, hot, edge, kv).await;
+                    assert!(failures.is_empty(), "{failures:?}");
+                }
+                out.response
+            }
+        })
+        .collect();
+    let responses = run_all(tasks);
+    (responses, kv_mem.puts.get(), edge_mem.puts.get())
+}
+
+fn sources(responses: &[Response]) -> Vec<&str> {
+    responses
+        .iter()
+        .map(|r| r.get("X-Chart-Source").unwrap_or("-"))
+        .collect()
+}
+
+#[test]
+fn sixty_four_concurrent_misses_share_one_render_and_one_set_of_stores() {
+    let hot = HotCache::new(16 << 20);
+    let (responses, kv_puts, edge_puts) =
+        burst(64, "/charts/burst.png?w=300&h=200", &hot, KvPolicy::Always);
+    let src = sources(&responses);
+    assert_eq!(src.iter().filter(|s| **s == "render").count(), 1, "{src:?}");
+    assert_eq!(
+        src.iter().filter(|s| **s == "memory").count(),
+        63,
+        "{src:?}"
+    );
+    assert_eq!((kv_puts, edge_puts), (1, 1));
+    let first = &responses[0].body;
+    assert!(responses
+        .iter()
+        .all(|r| r.status == 200 && &r.body == first));
+    // The late ones say they waited for the render that served them.
+    assert!(responses
+        .iter()
+        .any(|r| r.get("Server-Timing").unwrap().contains("hit after wait")));
+}
+
+#[test]
+fn with_the_memory_tier_off_stores_are_still_made_once() {
+    // HOT_CACHE_BYTES=0 turns the memory tier off: renders may repeat (the
+    // owner chose that), but the stores of one key are claimed once.
+    let hot = HotCache::new(0);
+    let (responses, kv_puts, edge_puts) = burst(
+        16,
+        "/charts/burst-off.png?w=300&h=200",
+        &hot,
+        KvPolicy::Always,
+    );
+    let first = &responses[0].body;
+    assert!(responses
+        .iter()
+        .all(|r| r.status == 200 && &r.body == first));
+    assert_eq!((kv_puts, edge_puts), (1, 1), "{:?}", sources(&responses));
+}
+
+#[test]
+fn the_kv_policy_skips_kv_for_cheap_charts() {
+    let hot = HotCache::new(16 << 20);
+    let (r, kv_puts, _) = burst(1, "/charts/cheap.png", &hot, KvPolicy::default());
+    assert_eq!(kv_puts, 0);
+    assert!(r[0]
+        .get("Server-Timing")
+        .unwrap()
+        .contains("kv;desc=\"skipped\""));
+    let (_, kv_puts, _) = burst(
+        1,
+        "/charts/costly.png?w=2048&h=2048",
+        &hot,
+        KvPolicy::default(),
+    );
+    assert_eq!(kv_puts, 1);
+    let (_, kv_puts, _) = burst(
+        1,
+        "/charts/costly2.png?w=2048&h=2048",
+        &hot,
+        KvPolicy::Never,
+    );
+    assert_eq!(kv_puts, 0);
+    assert_eq!(
+        KvPolicy::parse("costly:5"),
+        Some(KvPolicy::Costly { min_fuel: 5 })
+    );
+    assert_eq!(KvPolicy::parse("sometimes"), None);
+}
+
+/// A KV that answers 429 for a second write of a key within a second, as
+/// Workers KV does: the bytes are by design the same, so it is no failure.
+#[test]
+fn a_kv_429_for_the_same_key_counts_as_stored() {
+    struct Limited(MemoryStore);
+    impl ChartStore for Limited {
+        async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+            self.0.get(key).await
+        }
+        async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+            if self.0.map.borrow().contains_key(key) {
+                return Err(StoreError("KV PUT failed: 429 Too Many Requests".into()));
+            }
+            self.0.put(key, chart).await
+        }
+    }
+    let hot = HotCache::new(0);
+    let (edge, kv) = (MemoryStore::default(), Limited(MemoryStore::default()));
+    let req = Request::get("/charts/limited.png?w=200&h=150");
+    let out = edgechart::testing::block_on(handle(&req, &hot, &edge, &kv, &FixedHost([0; 32])));
+    let wb = out.write_back.expect("rendered, so stored");
+    // Two isolates store the same key within a second: the second gets 429.
+    for _ in 0..2 {
+        let failures = edgechart::testing::block_on(write_back(&wb, &hot, &edge, &kv));
+        assert!(failures.is_empty(), "{failures:?}");
+    }
+    assert_eq!(kv.0.puts.get(), 1);
+    // Any other KV failure is still reported.
+    kv.0.fail_put.set(true);
+    kv.0.map.borrow_mut().clear();
+    let failures = edgechart::testing::block_on(write_back(&wb, &hot, &edge, &kv));
+    assert_eq!(failures.len(), 1, "{failures:?}");
+}
