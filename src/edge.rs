@@ -1,17 +1,19 @@
 //! The Cloudflare Workers adapter: workers-rs request and response types, KV
 //! and the Cache API as [`ChartStore`]s, stores in `ctx.wait_until`.
 
+use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
-    console_error, console_log, console_warn, event, Cache, Context, Env, Headers, KvStore,
-    RateLimiter,
+    console_error, console_log, console_warn, event, js_sys, wasm_bindgen_futures, Cache, Context,
+    Env, Headers, KvStore,
 };
 
 use crate::flow::{self, Host, KvPolicy};
 use crate::http::{Request, Response};
+use crate::sign::SigningKeys;
 use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
 
 /// The render budget (wrangler.toml `[[ratelimits]]`).
-const RENDER_BUDGET_BINDING: &str = "RENDER_BUDGET";
+const RENDER_BUDGET_BINDING: &str = "RENDER_LIMITER";
 /// `Retry-After` of a 429: the longest period a rate limiting binding
 /// counts over (10 or 60 seconds), so the client's count has reset by then.
 const RETRY_AFTER_SECONDS: u32 = 60;
@@ -88,10 +90,14 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
         ttl: ttl(&env),
     };
     let host = WorkerHost {
+        // A secret (`wrangler secret put`, `.dev.vars`) or a plain var.
+        keys: SigningKeys::parse(
+            &env.var("CHART_SIGNING_KEYS")
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
         kv_policy: kv_policy(&env),
-        budget: budget_on(&env)
-            .then(|| env.rate_limiter(RENDER_BUDGET_BINDING).ok())
-            .flatten(),
+        budget: budget_on(&env).then(|| Limiter::bind(&env)).flatten(),
         client: header("cf-connecting-ip").unwrap_or_default(),
     };
     let hot = hot_cache(&env);
@@ -161,9 +167,10 @@ fn to_worker(r: Response, head: bool) -> worker::Result<worker::Response> {
 /// The runtime as the flow sees it, for one request.
 #[derive(Default)]
 struct WorkerHost {
+    keys: SigningKeys,
     kv_policy: KvPolicy,
     /// The `[[ratelimits]]` binding; none configured means no budget.
-    budget: Option<RateLimiter>,
+    budget: Option<Limiter>,
     /// `CF-Connecting-IP`: whose budget a render spends.
     client: String,
 }
@@ -187,19 +194,63 @@ impl Host for WorkerHost {
         self.kv_policy
     }
 
+    fn signing_keys(&self) -> &SigningKeys {
+        &self.keys
+    }
+
     async fn may_render(&self) -> Result<(), u32> {
         let Some(budget) = &self.budget else {
             return Ok(());
         };
-        match budget.limit(self.client.clone()).await {
-            Ok(outcome) if !outcome.success => Err(RETRY_AFTER_SECONDS),
-            Ok(_) => Ok(()),
+        match budget.limit(&self.client).await {
+            Ok(false) => Err(RETRY_AFTER_SECONDS),
+            Ok(true) => Ok(()),
             Err(e) => {
                 // A failing limiter must not take charts down with it.
                 console_warn!("render budget check failed, rendering anyway: {e}");
                 Ok(())
             }
         }
+    }
+}
+
+/// The rate limiting binding, called through JavaScript: workers-rs'
+/// `env.rate_limiter` checks the binding's constructor name, which differs
+/// between workerd builds (wrangler dev's is not `Ratelimit`), and then
+/// refuses a binding that works.
+struct Limiter(JsValue);
+
+impl Limiter {
+    fn bind(env: &Env) -> Option<Limiter> {
+        let binding = js_sys::Reflect::get(env.as_ref(), &RENDER_BUDGET_BINDING.into()).ok()?;
+        if binding.is_undefined() {
+            console_warn!(
+                "RENDER_BUDGET is on but there is no {RENDER_BUDGET_BINDING} binding: no budget"
+            );
+            return None;
+        }
+        Some(Limiter(binding))
+    }
+
+    /// `binding.limit({ key })`: whether `key` may spend one more.
+    async fn limit(&self, key: &str) -> Result<bool, String> {
+        let err = |e: JsValue| format!("{e:?}");
+        let limit: js_sys::Function = js_sys::Reflect::get(&self.0, &"limit".into())
+            .map_err(err)?
+            .dyn_into()
+            .map_err(err)?;
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"key".into(), &key.into()).map_err(err)?;
+        let promise: js_sys::Promise = limit
+            .call1(&self.0, &options)
+            .map_err(err)?
+            .dyn_into()
+            .map_err(err)?;
+        let outcome = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(err)?;
+        let success = js_sys::Reflect::get(&outcome, &"success".into()).map_err(err)?;
+        Ok(success.as_bool().unwrap_or(true))
     }
 }
 

@@ -10,6 +10,7 @@ use crate::http::{not_modified, prefers_image, Request, Response, CACHE_IMMUTABL
 use crate::httpdate;
 use crate::identity::{identity, Identity};
 use crate::render::{render_chart, render_message_png, render_with_seed};
+use crate::sign::{verify, SigningKeys, NO_KEYS};
 use crate::spec::{parse, ParamError, RouteKind};
 use crate::store::{ChartStore, HotCache, StoredChart, CONTENT_TYPE_PNG};
 
@@ -21,6 +22,10 @@ pub trait Host {
     fn now_ms(&self) -> f64;
     /// 32 bytes of fresh entropy for `/random.png`.
     fn random_seed(&self) -> [u8; 32];
+    /// The keys of signed URLs (`CHART_SIGNING_KEYS`); none: signing off.
+    fn signing_keys(&self) -> &SigningKeys {
+        &NO_KEYS
+    }
     /// When KV is read and written (`KV_POLICY`).
     fn kv_policy(&self) -> KvPolicy {
         KvPolicy::default()
@@ -141,7 +146,7 @@ impl Outcome {
         let r = &self.response;
         serde_json::json!({
             "route": route(&req.path).name(),
-            "method": req.method.get(..16).unwrap_or("?"),
+            "method": req.method.get(..16).unwrap_or(&req.method),
             "status": r.status,
             "source": r.get("X-Chart-Source"),
             "key": self.key,
@@ -200,7 +205,27 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     kv: &K,
     host: &H,
 ) -> Outcome {
-    let mut outcome = match route(&req.path) {
+    let chart_route = route(&req.path);
+    // Signed URLs: checked before anything else on a chart route, 304s and
+    // 405s included; a signed request does not spend the render budget
+    // (the owner minted that URL).
+    let keys = host.signing_keys();
+    let signed = keys.is_enabled() && chart_route != Route::NotFound;
+    if signed {
+        let target = match &req.query {
+            Some(q) => format!("{}?{q}", req.path),
+            None => req.path.clone(),
+        };
+        if let Err(e) = verify(keys, &target) {
+            let mut out = Outcome::only(error(req, 403, "Forbidden", e.message(), Some("sig")));
+            out.response.set("Date", date_now(host));
+            if req.is_head() {
+                out.response.body.clear();
+            }
+            return out;
+        }
+    }
+    let mut outcome = match chart_route {
         Route::NotFound => Outcome::only(error(
             req,
             404,
@@ -222,8 +247,8 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
             r.set("Allow", "GET, HEAD");
             Outcome::only(r)
         }
-        Route::Random => random_chart(req, host).await,
-        Route::Chart(name) => named_chart(req, name, hot, edge, kv, host).await,
+        Route::Random => random_chart(req, host, signed).await,
+        Route::Chart(name) => named_chart(req, name, hot, edge, kv, host, signed).await,
     };
     if req.is_head() {
         outcome.response.body.clear();
@@ -245,6 +270,7 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     edge: &E,
     kv: &K,
     host: &H,
+    signed: bool,
 ) -> Outcome {
     let spec = match parse(name, req.query.as_deref(), RouteKind::Named) {
         Ok(spec) => spec,
@@ -314,9 +340,11 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
         .into(),
     );
 
-    if let Err(retry) = host.may_render().await {
-        out.response = too_many_renders(req, retry);
-        return out;
+    if !signed {
+        if let Err(retry) = host.may_render().await {
+            out.response = too_many_renders(req, retry);
+            return out;
+        }
     }
     // Requests interleave only at awaits, and this is the last one before
     // the render: a concurrent request for the same chart may have rendered
@@ -483,13 +511,15 @@ fn chart_response(
     r
 }
 
-async fn random_chart<H: Host>(req: &Request, host: &H) -> Outcome {
+async fn random_chart<H: Host>(req: &Request, host: &H, signed: bool) -> Outcome {
     let spec = match parse("random", req.query.as_deref(), RouteKind::Random) {
         Ok(spec) => spec,
         Err(e) => return Outcome::only(bad_request(req, &e)),
     };
-    if let Err(retry) = host.may_render().await {
-        return Outcome::only(too_many_renders(req, retry));
+    if !signed {
+        if let Err(retry) = host.may_render().await {
+            return Outcome::only(too_many_renders(req, retry));
+        }
     }
     let started = host.now_ms();
     match render_with_seed(&spec, host.random_seed()) {

@@ -17,6 +17,7 @@ pub mod http;
 pub mod httpdate;
 pub mod identity;
 pub mod render;
+pub mod sign;
 pub mod spec;
 pub mod store;
 #[cfg(test)]

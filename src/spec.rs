@@ -223,6 +223,11 @@ pub fn parse(name: &str, query: Option<&str>, kind: RouteKind) -> Result<ChartSp
             None => (pair, None),
         };
         let key = form_decode(k).map_err(|m| ParamError::new("query", m))?;
+        if key == "sig" {
+            // The URL's signature (crate::sign) is checked before parsing
+            // and is not part of the chart's identity.
+            continue;
+        }
         let Some(slot) = raw.slot(&key) else {
             // The name goes into a response header only when it is a short
             // token; anything else (controls, spaces, non-ASCII) is "query".

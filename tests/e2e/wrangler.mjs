@@ -51,7 +51,8 @@ export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000 
     try {
       const r = await fetch(`${url}/charts/ready-check.png?w=64&h=64`);
       await r.arrayBuffer();
-      if (r.status === 200) break;
+      // 403: signing is on, and the Worker answered all the same.
+      if (r.status === 200 || r.status === 403) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       process.kill(-child.pid, 'SIGKILL');
