@@ -4,8 +4,9 @@
 #   2. cargo fmt --check, cargo clippy -D warnings (native, and wasm32 for the adapters)
 #   3. native tests: unit, parameter table, golden images; then the wasmtime harness
 #      (builds the Worker crate for wasm32 with the harness feature)
-#   4. the Worker build (worker-build), then end-to-end tests against wrangler dev:
-#      HTTP (tests/e2e/worker.test.mjs) and headless Chromium (tests/e2e/demo.test.mjs)
+#   4. the Worker build (worker-build), the deploy checked offline (wrangler deploy
+#      --dry-run: bindings, assets, upload size), then end-to-end tests against
+#      wrangler dev: HTTP (worker, hostile, abuse) and headless Chromium (demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -29,6 +30,9 @@ cargo test --release --quiet --test wasm_harness fuel_report -- --show-output | 
 
 step "building the Worker"
 bash scripts/build-worker.sh
+
+step "the deploy, checked offline (wrangler deploy --dry-run)"
+bash scripts/deploy-check.sh
 
 step "end-to-end tests against wrangler dev (node --test tests/e2e/*.test.mjs)"
 node --test --test-concurrency=1 tests/e2e/*.test.mjs

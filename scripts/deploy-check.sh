@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Checks the deploy without deploying (no network, no account): the pinned
+# wrangler builds the Worker and reads wrangler.toml with `deploy --dry-run`;
+# this fails unless the KV namespace, the rate limiting binding and the
+# assets are accepted, and unless the upload (gzipped) is under the free
+# plan's 3 MB. Prints the sizes. Part of scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+log=$(CI=true WRANGLER_SEND_METRICS=false NO_COLOR=1 node_modules/.bin/wrangler deploy --dry-run --outdir "$out/dist" 2>&1) || {
+  echo "$log" >&2
+  echo "deploy-check: wrangler deploy --dry-run failed" >&2
+  exit 1
+}
+fail() { echo "$log" >&2; echo "deploy-check: $*" >&2; exit 1; }
+grep -q 'env.CHARTS .*KV Namespace' <<<"$log" || fail "the CHARTS KV namespace binding is missing"
+grep -q 'env.RENDER_LIMITER .*Rate Limit' <<<"$log" || fail "the RENDER_LIMITER rate limiting binding is missing"
+grep -q 'Read [0-9]* files from the assets directory' <<<"$log" || fail "the assets (www/) were not read"
+line=$(grep -o 'Total Upload: .*' <<<"$log") || fail "no upload size in the output"
+gzip_kib=$(sed -E 's/.*gzip: ([0-9.]+) KiB.*/\1/' <<<"$line")
+limit_kib=3072
+awk -v g="$gzip_kib" -v l="$limit_kib" 'BEGIN { exit !(g < l) }' || fail "upload of $gzip_kib KiB gzipped is over the free plan's 3 MB"
+echo "deploy-check: wrangler accepts the configuration (KV, rate limiting, assets); $line, $(awk -v g="$gzip_kib" -v l="$limit_kib" 'BEGIN { printf "%.0f%%", 100 * g / l }') of the free plan's 3 MB"
