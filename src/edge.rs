@@ -9,7 +9,7 @@ use worker::{
 
 use crate::flow::{self, Host, KvPolicy};
 use crate::http::{Request, Response};
-use crate::sign::SigningKeys;
+use crate::sign::{SigningKeys, NO_KEYS};
 use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
 
 /// The render budget (wrangler.toml `[[ratelimits]]`).
@@ -29,21 +29,38 @@ const DEFAULT_HOT_CACHE_BYTES: usize = 16 << 20;
 /// The Cache API entry's own header carrying the chart metadata.
 const META_HEADER: &str = "x-edgechart-meta";
 
-thread_local! {
-    // One per isolate, for its lifetime. Requests interleave only at awaits,
-    // and the cache is never borrowed across one.
-    static HOT: std::cell::OnceCell<&'static HotCache> = const { std::cell::OnceCell::new() };
+/// What the owner configured (`[vars]` and secrets): fixed for an isolate's
+/// life (a new deployment or secret is a new isolate), so read once per
+/// isolate instead of crossing into JavaScript on every request.
+struct Isolate {
+    hot: HotCache,
+    keys: SigningKeys,
+    kv_policy: KvPolicy,
+    budget_on: bool,
+    ttl: u64,
 }
 
-fn hot_cache(env: &Env) -> &'static HotCache {
-    HOT.with(|cell| {
+thread_local! {
+    // One per isolate, for its lifetime. Requests interleave only at awaits,
+    // and the memory tier is never borrowed across one.
+    static ISOLATE: std::cell::OnceCell<&'static Isolate> = const { std::cell::OnceCell::new() };
+}
+
+fn isolate(env: &Env) -> &'static Isolate {
+    ISOLATE.with(|cell| {
         *cell.get_or_init(|| {
-            let bytes = env
-                .var("HOT_CACHE_BYTES")
-                .ok()
-                .and_then(|v| v.to_string().trim().parse().ok())
+            let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
+            let hot_bytes = var("HOT_CACHE_BYTES")
+                .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(DEFAULT_HOT_CACHE_BYTES);
-            Box::leak(Box::new(HotCache::new(bytes)))
+            Box::leak(Box::new(Isolate {
+                hot: HotCache::new(hot_bytes),
+                // A secret (`wrangler secret put`, `.dev.vars`) or a plain var.
+                keys: SigningKeys::parse(&var("CHART_SIGNING_KEYS").unwrap_or_default()),
+                kv_policy: kv_policy(var("KV_POLICY")),
+                budget_on: var("RENDER_BUDGET").is_some_and(|v| v.trim() == "on"),
+                ttl: ttl(var("CHART_TTL_SECONDS")),
+            }))
         })
     })
 }
@@ -85,22 +102,17 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
     let edge = EdgeCache {
         origin: url.origin().ascii_serialization(),
     };
+    let config = isolate(&env);
     let kv = KvTier {
         kv: env.kv(KV_BINDING).ok(),
-        ttl: ttl(&env),
+        ttl: config.ttl,
     };
     let host = WorkerHost {
-        // A secret (`wrangler secret put`, `.dev.vars`) or a plain var.
-        keys: SigningKeys::parse(
-            &env.var("CHART_SIGNING_KEYS")
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-        ),
-        kv_policy: kv_policy(&env),
-        budget: budget_on(&env).then(|| Limiter::bind(&env)).flatten(),
+        config: Some(config),
+        budget: config.budget_on.then(|| Limiter::bind(&env)).flatten(),
         client: header("cf-connecting-ip").unwrap_or_default(),
     };
-    let hot = hot_cache(&env);
+    let hot = &config.hot;
     let outcome = flow::handle(&core, hot, &edge, &kv, &host).await;
     for line in &outcome.log {
         console_warn!("{line}");
@@ -116,28 +128,21 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
     to_worker(outcome.response, core.is_head())
 }
 
-/// Whether `RENDER_BUDGET` turns the render budget on.
-fn budget_on(env: &Env) -> bool {
-    env.var("RENDER_BUDGET")
-        .map(|v| v.to_string().trim() == "on")
-        .unwrap_or(false)
-}
-
-fn kv_policy(env: &Env) -> KvPolicy {
-    match env.var("KV_POLICY").map(|v| v.to_string()) {
-        Ok(v) => KvPolicy::parse(&v).unwrap_or_else(|| {
+fn kv_policy(value: Option<String>) -> KvPolicy {
+    match value {
+        Some(v) => KvPolicy::parse(&v).unwrap_or_else(|| {
             console_log!(
                 "KV_POLICY={v:?} is not always, never, costly or costly:<fuel>; using costly"
             );
             KvPolicy::default()
         }),
-        Err(_) => KvPolicy::default(),
+        None => KvPolicy::default(),
     }
 }
 
-fn ttl(env: &Env) -> u64 {
-    match env.var("CHART_TTL_SECONDS").map(|v| v.to_string()) {
-        Ok(v) => match v.trim().parse::<u64>() {
+fn ttl(value: Option<String>) -> u64 {
+    match value {
+        Some(v) => match v.trim().parse::<u64>() {
             Ok(t) => t.max(MIN_TTL),
             Err(_) => {
                 console_log!(
@@ -146,7 +151,7 @@ fn ttl(env: &Env) -> u64 {
                 DEFAULT_TTL
             }
         },
-        Err(_) => DEFAULT_TTL,
+        None => DEFAULT_TTL,
     }
 }
 
@@ -167,8 +172,8 @@ fn to_worker(r: Response, head: bool) -> worker::Result<worker::Response> {
 /// The runtime as the flow sees it, for one request.
 #[derive(Default)]
 struct WorkerHost {
-    keys: SigningKeys,
-    kv_policy: KvPolicy,
+    /// The isolate's configuration; none for the fallback 500.
+    config: Option<&'static Isolate>,
     /// The `[[ratelimits]]` binding; none configured means no budget.
     budget: Option<Limiter>,
     /// `CF-Connecting-IP`: whose budget a render spends.
@@ -191,11 +196,11 @@ impl Host for WorkerHost {
     }
 
     fn kv_policy(&self) -> KvPolicy {
-        self.kv_policy
+        self.config.map_or_else(KvPolicy::default, |c| c.kv_policy)
     }
 
     fn signing_keys(&self) -> &SigningKeys {
-        &self.keys
+        self.config.map_or(&NO_KEYS, |c| &c.keys)
     }
 
     async fn may_render(&self) -> Result<(), u32> {

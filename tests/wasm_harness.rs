@@ -429,6 +429,17 @@ fn costliest_requests_fit_in_128_mib_and_the_cpu_budget() {
     );
 }
 
+/// 64 requests for one new chart in flight at once inside the module (every
+/// host call waits once, a round-robin executor interleaves them): one
+/// render, one KV put, one edge put, one byte string.
+#[test]
+fn sixty_four_concurrent_misses_share_one_render_in_wasm() {
+    let mut h = Harness::new();
+    let (renders, bodies) = h.burst("/charts/burst.png?w=300&h=200", 64);
+    assert_eq!((renders, bodies), (1, 1));
+    assert_eq!(h.host().puts, [1, 1], "one edge put, one KV put");
+}
+
 #[test]
 fn a_memory_limit_too_small_fails_cleanly_then_recovers() {
     // The same limiter, set to 4 MiB: the largest chart cannot fit, the

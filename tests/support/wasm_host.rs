@@ -329,6 +329,27 @@ impl Harness {
         })
     }
 
+    /// `n` concurrent requests for `target` inside the module (its `burst`
+    /// export): returns (renders, distinct bodies).
+    pub fn burst(&mut self, target: &str, n: u32) -> (u32, u32) {
+        let req = serde_json::json!({ "method": "GET", "target": target }).to_string();
+        let inst = self.instance();
+        let store = &mut self.store;
+        let alloc = inst
+            .get_typed_func::<u32, u32>(&mut *store, "alloc")
+            .unwrap();
+        let burst = inst
+            .get_typed_func::<(u32, u32, u32), u64>(&mut *store, "burst")
+            .unwrap();
+        let memory = inst.get_memory(&mut *store, "memory").expect("memory");
+        let ptr = alloc.call(&mut *store, req.len() as u32).unwrap();
+        memory
+            .write(&mut *store, ptr as usize, req.as_bytes())
+            .unwrap();
+        let packed = burst.call(&mut *store, (ptr, req.len() as u32, n)).unwrap();
+        ((packed >> 32) as u32, packed as u32)
+    }
+
     /// Empties the module's in-memory tier, so the next lookup reaches the
     /// host's storage.
     pub fn clear_hot(&mut self) {

@@ -1,0 +1,72 @@
+//! Arbitrary palette canvases through the PNG encoder and back. Input: two
+//! bytes of width (1 to 12,288, the widest chart), one of height (1 to 64),
+//! one pattern selector, then pixel bytes (palette indices modulo the
+//! palette), repeated or shaped by the selector into the content an encoder
+//! finds hard: long runs, alternating bytes, rows repeating at a distance.
+//! The PNG must decode (png crate) to the same indices, and its zlib stream
+//! must inflate (miniz_oxide) to the scanlines.
+#![no_main]
+
+use edgechart::draw::Canvas;
+use edgechart::encode::{encode_png, scanlines};
+use edgechart::spec::Theme;
+use edgechart::theme::{palette, PALETTE_LEN};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 5 {
+        return;
+    }
+    let width = (u16::from_le_bytes([data[0], data[1]]) as u32 % 12_288) + 1;
+    let mut height = u32::from(data[2] % 64) + 1;
+    while width * height > 256 * 1024 {
+        height /= 2;
+    }
+    let pattern = data[3];
+    let bytes = &data[4..];
+    let mut canvas = Canvas::new(width, height, palette(Theme::Light));
+    let w = width as usize;
+    let n = PALETTE_LEN as u8;
+    for (i, p) in canvas.pixels.iter_mut().enumerate() {
+        let (col, row) = (i % w, i / w);
+        let b = bytes[i % bytes.len()];
+        *p = match pattern % 4 {
+            0 => b % n,
+            // Runs: each input byte held for a stretch of the row.
+            1 => bytes[(col / (1 + usize::from(b % 97))) % bytes.len()] % n,
+            // Rows repeating at a distance of (pattern / 4) rows.
+            2 => bytes[(col + (row % (1 + usize::from(pattern / 4))) * w) % bytes.len()] % n,
+            _ => (b ^ (i as u8 & 1) * 0xff) % n,
+        };
+    }
+    let png_bytes = encode_png(&canvas).expect("encodes");
+
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(&png_bytes));
+    decoder.set_transformations(png::Transformations::IDENTITY);
+    let mut reader = decoder.read_info().expect("PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    assert_eq!((info.width, info.height), (width, height));
+    let bits = info.bit_depth as usize;
+    let per_byte = 8 / bits;
+    for row in 0..height as usize {
+        let line = &buf[row * info.line_size..(row + 1) * info.line_size];
+        for col in 0..w {
+            let shift = 8 - bits * (col % per_byte + 1);
+            let index = (line[col / per_byte] >> shift) & ((1u16 << bits) - 1) as u8;
+            assert_eq!(index, canvas.pixels[row * w + col], "pixel {col},{row}");
+        }
+    }
+
+    let mut idat = Vec::new();
+    let mut at = 8;
+    while at + 8 <= png_bytes.len() {
+        let len = u32::from_be_bytes(png_bytes[at..at + 4].try_into().unwrap()) as usize;
+        if &png_bytes[at + 4..at + 8] == b"IDAT" {
+            idat.extend_from_slice(&png_bytes[at + 8..at + 8 + len]);
+        }
+        at += 12 + len;
+    }
+    let inflated = miniz_oxide::inflate::decompress_to_vec_zlib(&idat).expect("inflates");
+    assert!(inflated == scanlines(&canvas.pixels, w), "scanlines differ");
+});
