@@ -211,21 +211,20 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     // (the owner minted that URL).
     let keys = host.signing_keys();
     let signed = keys.is_enabled() && chart_route != Route::NotFound;
-    if signed {
-        let target = match &req.query {
-            Some(q) => format!("{}?{q}", req.path),
-            None => req.path.clone(),
-        };
-        if let Err(e) = verify(keys, &target) {
-            let mut out = Outcome::only(error(req, 403, "Forbidden", e.message(), Some("sig")));
-            out.response.set("Date", date_now(host));
-            if req.is_head() {
-                out.response.body.clear();
-            }
-            return out;
-        }
-    }
+    let refused = signed
+        .then(|| {
+            let target = match &req.query {
+                Some(q) => format!("{}?{q}", req.path),
+                None => req.path.clone(),
+            };
+            verify(keys, &target).err()
+        })
+        .flatten();
     let mut outcome = match chart_route {
+        _ if refused.is_some() => {
+            let why = refused.map_or("", |e| e.message());
+            Outcome::only(error(req, 403, "Forbidden", why, Some("sig")))
+        }
         Route::NotFound => Outcome::only(error(
             req,
             404,
