@@ -7,7 +7,7 @@ use worker::{
     Env, Headers, KvStore,
 };
 
-use crate::flow::{self, Host, KvPolicy};
+use crate::flow::{self, Host, TierPolicy};
 use crate::http::{Request, Response};
 use crate::sign::{SigningKeys, NO_KEYS};
 use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
@@ -35,7 +35,8 @@ const META_HEADER: &str = "x-edgechart-meta";
 struct Isolate {
     hot: HotCache,
     keys: SigningKeys,
-    kv_policy: KvPolicy,
+    kv_policy: TierPolicy,
+    edge_policy: TierPolicy,
     budget_on: bool,
     ttl: u64,
 }
@@ -57,7 +58,8 @@ fn isolate(env: &Env) -> &'static Isolate {
                 hot: HotCache::new(hot_bytes),
                 // A secret (`wrangler secret put`, `.dev.vars`) or a plain var.
                 keys: SigningKeys::parse(&var("CHART_SIGNING_KEYS").unwrap_or_default()),
-                kv_policy: kv_policy(var("KV_POLICY")),
+                kv_policy: tier_policy("KV_POLICY", var("KV_POLICY")),
+                edge_policy: tier_policy("CACHE_POLICY", var("CACHE_POLICY")),
                 budget_on: var("RENDER_BUDGET").is_some_and(|v| v.trim() == "on"),
                 ttl: ttl(var("CHART_TTL_SECONDS")),
             }))
@@ -128,15 +130,15 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
     to_worker(outcome.response, core.is_head())
 }
 
-fn kv_policy(value: Option<String>) -> KvPolicy {
+fn tier_policy(name: &str, value: Option<String>) -> TierPolicy {
     match value {
-        Some(v) => KvPolicy::parse(&v).unwrap_or_else(|| {
+        Some(v) => TierPolicy::parse(&v).unwrap_or_else(|| {
             console_log!(
-                "KV_POLICY={v:?} is not always, never, costly or costly:<fuel>; using costly"
+                "{name}={v:?} is not always, never, costly or costly:<fuel>; using costly"
             );
-            KvPolicy::default()
+            TierPolicy::default()
         }),
-        None => KvPolicy::default(),
+        None => TierPolicy::default(),
     }
 }
 
@@ -195,8 +197,14 @@ impl Host for WorkerHost {
         seed
     }
 
-    fn kv_policy(&self) -> KvPolicy {
-        self.config.map_or_else(KvPolicy::default, |c| c.kv_policy)
+    fn kv_policy(&self) -> TierPolicy {
+        self.config
+            .map_or_else(TierPolicy::default, |c| c.kv_policy)
+    }
+
+    fn edge_policy(&self) -> TierPolicy {
+        self.config
+            .map_or_else(TierPolicy::default, |c| c.edge_policy)
     }
 
     fn signing_keys(&self) -> &SigningKeys {

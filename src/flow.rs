@@ -27,8 +27,12 @@ pub trait Host {
         &NO_KEYS
     }
     /// When KV is read and written (`KV_POLICY`).
-    fn kv_policy(&self) -> KvPolicy {
-        KvPolicy::default()
+    fn kv_policy(&self) -> TierPolicy {
+        TierPolicy::default()
+    }
+    /// When the Cache API is read and written (`CACHE_POLICY`).
+    fn edge_policy(&self) -> TierPolicy {
+        TierPolicy::default()
     }
     /// The render budget of this request's client, asked only when a render
     /// is about to happen: `Err(seconds)` says when to retry.
@@ -37,13 +41,15 @@ pub trait Host {
     }
 }
 
-/// When KV, the global tier, is worth a round trip (`KV_POLICY`): a KV read
-/// costs milliseconds of latency and a write is limited (one per key per
-/// second, 1,000 a day on the free plan), while most charts render in well
-/// under a millisecond. `Costly` keeps KV for charts whose estimated render
-/// cost ([`crate::render::render_cost`]) reaches `min_fuel`.
+/// When a storage tier is worth its round trip (`KV_POLICY` for KV,
+/// `CACHE_POLICY` for the Cache API). A lookup costs milliseconds of
+/// latency, a KV write is scarce (one per key per second, 1,000 a day on the
+/// free plan), and most charts render in well under a millisecond: charts
+/// cheaper than a round trip are rendered, not fetched (the isolate's memory
+/// still keeps them). `Costly` uses the tier for charts whose estimated
+/// render cost ([`crate::render::render_cost`]) reaches `min_fuel`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KvPolicy {
+pub enum TierPolicy {
     Always,
     Costly { min_fuel: u64 },
     Never,
@@ -51,37 +57,37 @@ pub enum KvPolicy {
 
 /// The default `costly` threshold: 20 million fuel, about 1.5 ms of render
 /// in wasm (the harness runs about 13 million fuel per ms). The classic
-/// chart (6 million) renders faster than a KV read answers; 2048x2048 (42
+/// chart (6 million) renders faster than a lookup answers; 2048x2048 (42
 /// million) does not.
 pub const KV_MIN_FUEL: u64 = 20_000_000;
 
-impl Default for KvPolicy {
-    fn default() -> KvPolicy {
-        KvPolicy::Costly {
+impl Default for TierPolicy {
+    fn default() -> TierPolicy {
+        TierPolicy::Costly {
             min_fuel: KV_MIN_FUEL,
         }
     }
 }
 
-impl KvPolicy {
+impl TierPolicy {
     /// `always`, `never`, `costly` or `costly:<fuel>`.
-    pub fn parse(s: &str) -> Option<KvPolicy> {
+    pub fn parse(s: &str) -> Option<TierPolicy> {
         match s.trim() {
-            "always" => Some(KvPolicy::Always),
-            "never" => Some(KvPolicy::Never),
-            "costly" => Some(KvPolicy::default()),
+            "always" => Some(TierPolicy::Always),
+            "never" => Some(TierPolicy::Never),
+            "costly" => Some(TierPolicy::default()),
             other => other
                 .strip_prefix("costly:")
                 .and_then(|n| n.trim().parse().ok())
-                .map(|min_fuel| KvPolicy::Costly { min_fuel }),
+                .map(|min_fuel| TierPolicy::Costly { min_fuel }),
         }
     }
 
-    pub fn uses_kv(self, spec: &crate::spec::ChartSpec) -> bool {
+    pub fn applies(self, spec: &crate::spec::ChartSpec) -> bool {
         match self {
-            KvPolicy::Always => true,
-            KvPolicy::Never => false,
-            KvPolicy::Costly { min_fuel } => crate::render::render_cost(spec) >= min_fuel,
+            TierPolicy::Always => true,
+            TierPolicy::Never => false,
+            TierPolicy::Costly { min_fuel } => crate::render::render_cost(spec) >= min_fuel,
         }
     }
 }
@@ -154,11 +160,11 @@ impl Outcome {
             "error": r.get("X-Chart-Error"),
             "render_ms": self.render_ms,
             "bytes": r.body.len(),
-            "stores": self.write_back.as_ref().map(|w| match (w.to_edge, w.to_kv) {
-                (true, true) => "edge+kv",
-                (true, false) => "edge",
-                (false, true) => "kv",
-                (false, false) => "none",
+            "stores": self.write_back.as_ref().and_then(|w| match (w.to_edge, w.to_kv) {
+                (true, true) => Some("edge+kv"),
+                (true, false) => Some("edge"),
+                (false, true) => Some("kv"),
+                (false, false) => None,
             }),
         })
         .to_string()
@@ -294,12 +300,16 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     }
     // The Cache API and KV at the same time: a miss waits for the slower of
     // the two, not for both in turn.
-    let use_kv = host.kv_policy().uses_kv(&spec);
-    let (edge_hit, kv_hit) = if use_kv {
-        let (e, k) = join(lookup(edge, &id, "edge"), lookup(kv, &id, "kv")).await;
-        (e, Some(k))
-    } else {
-        (lookup(edge, &id, "edge").await, None)
+    let use_edge = host.edge_policy().applies(&spec);
+    let use_kv = host.kv_policy().applies(&spec);
+    let (edge_hit, kv_hit) = match (use_edge, use_kv) {
+        (true, true) => {
+            let (e, k) = join(lookup(edge, &id, "edge"), lookup(kv, &id, "kv")).await;
+            (Some(e), Some(k))
+        }
+        (true, false) => (Some(lookup(edge, &id, "edge").await), None),
+        (false, true) => (None, Some(lookup(kv, &id, "kv").await)),
+        (false, false) => (None, None),
     };
     let mut note = |found: Found| match found {
         Found::Chart(chart) => Some(chart),
@@ -310,19 +320,26 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
             None
         }
     };
-    let (edge_hit, kv_hit) = (note(edge_hit), kv_hit.and_then(&mut note));
+    let (edge_hit, kv_hit) = (edge_hit.and_then(&mut note), kv_hit.and_then(&mut note));
     if let Some(chart) = edge_hit {
         hot.put(&id.key, &chart.body);
         timing.push("edge;desc=\"hit\"".into());
         out.response = chart_response(&id, chart.body, Source::Edge, &timing, &faults);
         return out;
     }
-    timing.push("edge;desc=\"miss\"".into());
+    timing.push(
+        if use_edge {
+            "edge;desc=\"miss\""
+        } else {
+            "edge;desc=\"skipped\""
+        }
+        .into(),
+    );
     if let Some(chart) = kv_hit {
         hot.put(&id.key, &chart.body);
         timing.push("kv;desc=\"hit\"".into());
         out.response = chart_response(&id, chart.body.clone(), Source::Kv, &timing, &faults);
-        out.write_back = Some(WriteBack {
+        out.write_back = use_edge.then(|| WriteBack {
             key: id.key.clone(),
             chart,
             to_edge: true,
@@ -364,10 +381,10 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
             let stored = StoredChart::new(&id, png);
             out.response =
                 chart_response(&id, stored.body.clone(), Source::Render, &timing, &faults);
-            out.write_back = Some(WriteBack {
+            out.write_back = (use_edge || use_kv).then(|| WriteBack {
                 key: id.key.clone(),
                 chart: stored,
-                to_edge: true,
+                to_edge: use_edge,
                 to_kv: use_kv,
             });
             out

@@ -154,8 +154,12 @@ impl Host for HostEnv {
     }
 
     /// The harness exercises every tier, so KV is always used.
-    fn kv_policy(&self) -> flow::KvPolicy {
-        flow::KvPolicy::Always
+    fn kv_policy(&self) -> flow::TierPolicy {
+        flow::TierPolicy::Always
+    }
+
+    fn edge_policy(&self) -> flow::TierPolicy {
+        flow::TierPolicy::Always
     }
 }
 
@@ -310,8 +314,12 @@ impl Host for YieldingHost {
     fn random_seed(&self) -> [u8; 32] {
         HostEnv.random_seed()
     }
-    fn kv_policy(&self) -> flow::KvPolicy {
-        flow::KvPolicy::Always
+    fn kv_policy(&self) -> flow::TierPolicy {
+        flow::TierPolicy::Always
+    }
+
+    fn edge_policy(&self) -> flow::TierPolicy {
+        flow::TierPolicy::Always
     }
     async fn may_render(&self) -> Result<(), u32> {
         YieldOnce(false).await;

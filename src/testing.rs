@@ -55,8 +55,12 @@ impl Host for FixedHost {
     }
 
     /// Tests exercise every tier, so KV is always used.
-    fn kv_policy(&self) -> crate::flow::KvPolicy {
-        crate::flow::KvPolicy::Always
+    fn kv_policy(&self) -> crate::flow::TierPolicy {
+        crate::flow::TierPolicy::Always
+    }
+
+    fn edge_policy(&self) -> crate::flow::TierPolicy {
+        crate::flow::TierPolicy::Always
     }
 }
 

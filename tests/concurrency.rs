@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use edgechart::flow::{handle, write_back, Host, KvPolicy};
+use edgechart::flow::{handle, write_back, Host, TierPolicy};
 use edgechart::http::{Request, Response};
 use edgechart::store::{ChartStore, HotCache, StoreError, StoredChart};
 use edgechart::testing::{FixedHost, MemoryStore};
@@ -45,7 +45,7 @@ impl ChartStore for Slow<'_> {
 
 /// A host whose render budget check also waits once (the rate limiter is a
 /// round trip too), with a policy chosen by the test.
-struct SlowHost(KvPolicy);
+struct SlowHost(TierPolicy);
 
 impl Host for SlowHost {
     fn now_ms(&self) -> f64 {
@@ -54,7 +54,10 @@ impl Host for SlowHost {
     fn random_seed(&self) -> [u8; 32] {
         [0; 32]
     }
-    fn kv_policy(&self) -> KvPolicy {
+    fn kv_policy(&self) -> TierPolicy {
+        self.0
+    }
+    fn edge_policy(&self) -> TierPolicy {
         self.0
     }
     async fn may_render(&self) -> Result<(), u32> {
@@ -87,7 +90,7 @@ fn run_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
 
 /// `n` requests for `target` at once, each making its stores after its
 /// response as the Workers adapter does in `wait_until`.
-fn burst(n: usize, target: &str, hot: &HotCache, policy: KvPolicy) -> (Vec<Response>, u32, u32) {
+fn burst(n: usize, target: &str, hot: &HotCache, policy: TierPolicy) -> (Vec<Response>, u32, u32) {
     let (edge_mem, kv_mem) = (MemoryStore::default(), MemoryStore::default());
     let (edge, kv) = (Slow(&edge_mem), Slow(&kv_mem));
     let host = SlowHost(policy);
@@ -120,8 +123,12 @@ fn sources(responses: &[Response]) -> Vec<&str> {
 #[test]
 fn sixty_four_concurrent_misses_share_one_render_and_one_set_of_stores() {
     let hot = HotCache::new(16 << 20);
-    let (responses, kv_puts, edge_puts) =
-        burst(64, "/charts/burst.png?w=300&h=200", &hot, KvPolicy::Always);
+    let (responses, kv_puts, edge_puts) = burst(
+        64,
+        "/charts/burst.png?w=300&h=200",
+        &hot,
+        TierPolicy::Always,
+    );
     let src = sources(&responses);
     assert_eq!(src.iter().filter(|s| **s == "render").count(), 1, "{src:?}");
     assert_eq!(
@@ -149,7 +156,7 @@ fn with_the_memory_tier_off_stores_are_still_made_once() {
         16,
         "/charts/burst-off.png?w=300&h=200",
         &hot,
-        KvPolicy::Always,
+        TierPolicy::Always,
     );
     let first = &responses[0].body;
     assert!(responses
@@ -159,9 +166,9 @@ fn with_the_memory_tier_off_stores_are_still_made_once() {
 }
 
 #[test]
-fn the_kv_policy_skips_kv_for_cheap_charts() {
+fn the_tier_policy_skips_storage_for_cheap_charts() {
     let hot = HotCache::new(16 << 20);
-    let (r, kv_puts, _) = burst(1, "/charts/cheap.png", &hot, KvPolicy::default());
+    let (r, kv_puts, _) = burst(1, "/charts/cheap.png", &hot, TierPolicy::default());
     assert_eq!(kv_puts, 0);
     assert!(r[0]
         .get("Server-Timing")
@@ -171,21 +178,21 @@ fn the_kv_policy_skips_kv_for_cheap_charts() {
         1,
         "/charts/costly.png?w=2048&h=2048",
         &hot,
-        KvPolicy::default(),
+        TierPolicy::default(),
     );
     assert_eq!(kv_puts, 1);
     let (_, kv_puts, _) = burst(
         1,
         "/charts/costly2.png?w=2048&h=2048",
         &hot,
-        KvPolicy::Never,
+        TierPolicy::Never,
     );
     assert_eq!(kv_puts, 0);
     assert_eq!(
-        KvPolicy::parse("costly:5"),
-        Some(KvPolicy::Costly { min_fuel: 5 })
+        TierPolicy::parse("costly:5"),
+        Some(TierPolicy::Costly { min_fuel: 5 })
     );
-    assert_eq!(KvPolicy::parse("sometimes"), None);
+    assert_eq!(TierPolicy::parse("sometimes"), None);
 }
 
 /// A KV that answers 429 for a second write of a key within a second, as

@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use edgechart::flow::{handle, Host, KvPolicy};
+use edgechart::flow::{handle, Host, TierPolicy};
 use edgechart::http::{Request, Response};
 use edgechart::sign::{sign_url, SigningKeys};
 use edgechart::store::HotCache;
@@ -31,8 +31,12 @@ impl Host for Owner {
     fn random_seed(&self) -> [u8; 32] {
         [9; 32]
     }
-    fn kv_policy(&self) -> KvPolicy {
-        KvPolicy::Always
+    fn kv_policy(&self) -> TierPolicy {
+        TierPolicy::Always
+    }
+
+    fn edge_policy(&self) -> TierPolicy {
+        TierPolicy::Always
     }
     fn signing_keys(&self) -> &SigningKeys {
         &self.keys

@@ -1,13 +1,13 @@
 // 64 simultaneous requests for one new chart against a real `wrangler dev`:
 // they share one render and one set of stores (one KV write), and all get
-// the same bytes. KV_POLICY=always so that the chart goes to KV; the
+// the same bytes. KV_POLICY and CACHE_POLICY=always so that the chart is stored; the
 // Worker's JSON log line per request says which answer stored what.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWrangler } from './wrangler.mjs';
 
 let w;
-before(async () => { w = await startWrangler({ vars: { KV_POLICY: 'always' } }); });
+before(async () => { w = await startWrangler({ vars: { KV_POLICY: 'always', CACHE_POLICY: 'always' } }); });
 after(async () => { await w?.stop(); });
 
 const records = () => w.log().split('\n').filter((l) => l.startsWith('{"')).map((l) => JSON.parse(l));
