@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWrangler, root } from '../tests/e2e/wrangler.mjs';
+import { sideBySide } from './sidebyside.mjs';
 
 const out = process.argv[2] ?? join(root, 'bench', 'out', 'http.json');
 const N = Number(process.env.BENCH_HTTP_N ?? 40);
@@ -50,7 +51,20 @@ async function main() {
   execFileSync('cargo', ['run', '--release', '--quiet', '--example', 'render', '--', '/charts/bench-hit.png', join(staticDir, 'static.png')],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
-  let w = await startWrangler();
+  // The goals, with the default configuration: miss, memory hit and 304
+  // side by side with the static file, interleaved round by round.
+  log('side by side: static file, 304, memory hit, miss of a new classic chart (100 rounds)');
+  const sbsServer = await startWrangler();
+  let sbs;
+  try {
+    sbs = await sideBySide(sbsServer.url, Number(process.env.BENCH_ROUNDS ?? 100));
+  } finally {
+    await sbsServer.stop();
+  }
+
+  // Every tier, so both storage tiers are used whatever the chart costs.
+  const always = { KV_POLICY: 'always', CACHE_POLICY: 'always' };
+  let w = await startWrangler({ vars: always });
   try {
     const u = (p) => w.url + p;
     const names = Array.from({ length: N }, (_, i) => `/charts/bench-${Date.now().toString(36)}-${i}.png`);
@@ -77,7 +91,7 @@ async function main() {
     // wrangler dev starts empty, so the charts come from KV, then the Cache API.
     const persist = w.persist;
     await w.stop({ keepState: true });
-    w = await startWrangler({ persistTo: persist, vars: { HOT_CACHE_BYTES: '0' } });
+    w = await startWrangler({ persistTo: persist, vars: { ...always, HOT_CACHE_BYTES: '0' } });
     const u2 = (p) => w.url + p;
     log('KV hits (edge cache cold)');
     const kvHit = await sample(names.map(u2), {}, 'kv');
@@ -89,6 +103,7 @@ async function main() {
       wrangler: execFileSync(join(root, 'node_modules', '.bin', 'wrangler'), ['--version'], { encoding: 'utf8' }).trim(),
       chart_bytes: first.body.length,
       static_bytes: staticBody.length,
+      side_by_side: sbs,
       latency: { miss, kv_hit: kvHit, edge_hit: edgeHit, memory_hit: hit, not_modified_304: notModified, static_file: stat },
       not_modified: { status: revalidation.r.status, server_timing: revalidation.r.headers.get('server-timing') },
       throughput: { memory_hit: wrkHit, static_file: wrkStatic },

@@ -106,28 +106,39 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
     };
     let config = isolate(&env);
     let kv = KvTier {
-        kv: env.kv(KV_BINDING).ok(),
+        env: env.clone(),
         ttl: config.ttl,
     };
     let host = WorkerHost {
         config: Some(config),
         budget: config.budget_on.then(|| Limiter::bind(&env)).flatten(),
-        client: header("cf-connecting-ip").unwrap_or_default(),
+        client: match config.budget_on {
+            true => header("cf-connecting-ip").unwrap_or_default(),
+            false => String::new(),
+        },
     };
     let hot = &config.hot;
     let outcome = flow::handle(&core, hot, &edge, &kv, &host).await;
-    for line in &outcome.log {
-        console_warn!("{line}");
-    }
-    console_log!("{}", outcome.log_record(&core));
-    if let Some(wb) = outcome.write_back {
-        ctx.wait_until(async move {
+    // Logging and the stores wait until the response is on its way: in
+    // `wait_until`, behind a zero timer (a macrotask, so after the handler
+    // has returned), so neither is in the response's path.
+    let record = outcome.log_record(&core);
+    let faults = outcome.log;
+    let write_back = outcome.write_back;
+    let head = core.is_head();
+    ctx.wait_until(async move {
+        worker::Delay::from(std::time::Duration::ZERO).await;
+        for line in &faults {
+            console_warn!("{line}");
+        }
+        console_log!("{record}");
+        if let Some(wb) = write_back {
             for line in flow::write_back(&wb, hot, &edge, &kv).await {
                 console_error!("{line}");
             }
-        });
-    }
-    to_worker(outcome.response, core.is_head())
+        }
+    });
+    to_worker(outcome.response, head)
 }
 
 fn tier_policy(name: &str, value: Option<String>) -> TierPolicy {
@@ -270,15 +281,17 @@ impl Limiter {
 /// KV: the global tier. A missing binding acts as an always-failing tier, so
 /// charts are still rendered (and the fault is visible).
 struct KvTier {
-    kv: Option<KvStore>,
+    /// The binding is looked up only when KV is used: most requests are
+    /// memory hits, 304s or cheap charts that never reach it.
+    env: Env,
     ttl: u64,
 }
 
 impl KvTier {
-    fn kv(&self) -> Result<&KvStore, StoreError> {
-        self.kv
-            .as_ref()
-            .ok_or_else(|| StoreError(format!("no KV binding named {KV_BINDING}")))
+    fn kv(&self) -> Result<KvStore, StoreError> {
+        self.env
+            .kv(KV_BINDING)
+            .map_err(|_| StoreError(format!("no KV binding named {KV_BINDING}")))
     }
 }
 
