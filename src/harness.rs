@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use crate::flow::{self, Host, WriteBack};
 use crate::http::Request;
 use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
+use crate::testing::{block_on, run_all, YieldOnce, Yielding};
 
 #[link(wasm_import_module = "host")]
 extern "C" {
@@ -271,39 +272,6 @@ pub unsafe extern "C" fn burst(ptr: *const u8, len: u32, n: u32) -> u64 {
     renders << 32 | bodies.len() as u64
 }
 
-/// Answers `Pending` once, then `Ready`: an await that lets others run.
-struct YieldOnce(bool);
-
-impl std::future::Future for YieldOnce {
-    type Output = ();
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
-        if self.0 {
-            std::task::Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    }
-}
-
-/// A host tier whose calls wait once first, as real I/O does.
-struct Yielding(HostStore);
-
-impl ChartStore for Yielding {
-    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
-        YieldOnce(false).await;
-        self.0.get(key).await
-    }
-    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
-        YieldOnce(false).await;
-        self.0.put(key, chart).await
-    }
-}
-
 /// [`HostEnv`] with a render budget check that waits once.
 struct YieldingHost;
 
@@ -322,35 +290,7 @@ impl Host for YieldingHost {
         flow::TierPolicy::Always
     }
     async fn may_render(&self) -> Result<(), u32> {
-        YieldOnce(false).await;
+        YieldOnce::new().await;
         Ok(())
-    }
-}
-
-/// Polls every future in turn until all are done.
-fn run_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    while out.iter().any(Option::is_none) {
-        for (f, slot) in futures.iter_mut().zip(out.iter_mut()) {
-            if slot.is_none() {
-                if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-                    *slot = Some(v);
-                }
-            }
-        }
-    }
-    out.into_iter().map(Option::unwrap).collect()
-}
-
-/// Runs a future whose host calls complete synchronously (every import of
-/// this adapter does) to completion.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match future.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(v) => v,
-        std::task::Poll::Pending => panic!("block_on: a host call did not complete"),
     }
 }

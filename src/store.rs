@@ -79,3 +79,13 @@ pub trait ChartStore {
 }
 
 pub use crate::hot::HotCache;
+
+/// A borrowed store is a store (tests wrap shared stores in adapters).
+impl<S: ChartStore> ChartStore for &S {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        (**self).get(key).await
+    }
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        (**self).put(key, chart).await
+    }
+}

@@ -1,7 +1,8 @@
-//! Test scaffolding (feature `test-support`, and the crate's own unit
-//! tests): an in-memory store with fault switches, a host with a still clock
-//! and fixed entropy, and an executor for futures that never wait. None of it
-//! ships in the Worker.
+//! Test scaffolding (feature `test-support`, which the wasmtime harness's
+//! build also turns on, and the crate's own unit tests): an in-memory store
+//! with fault switches, a host with a still clock and fixed entropy, an
+//! executor for futures that never wait, and one that interleaves many
+//! futures that do. None of it ships in the Worker.
 
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
@@ -73,4 +74,68 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         Poll::Ready(v) => v,
         Poll::Pending => panic!("block_on: the future awaited real I/O"),
     }
+}
+
+/// Answers `Pending` once (waking itself), then `Ready`: an await that lets
+/// other futures run, as real I/O does.
+pub struct YieldOnce(bool);
+
+impl YieldOnce {
+    pub fn new() -> YieldOnce {
+        YieldOnce(false)
+    }
+}
+
+impl Default for YieldOnce {
+    fn default() -> Self {
+        YieldOnce::new()
+    }
+}
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+/// A store whose every get and put waits once first: requests through it
+/// interleave at each storage call, as they do in a Worker isolate.
+pub struct Yielding<S>(pub S);
+
+impl<S: ChartStore> ChartStore for Yielding<S> {
+    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        YieldOnce::new().await;
+        self.0.get(key).await
+    }
+    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        YieldOnce::new().await;
+        self.0.put(key, chart).await
+    }
+}
+
+/// Polls every future in turn until all are done (at most 10,000 rounds).
+pub fn run_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    for _round in 0..10_000 {
+        for (f, slot) in futures.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                    *slot = Some(v);
+                }
+            }
+        }
+        if out.iter().all(Option::is_some) {
+            return out.into_iter().map(Option::unwrap).collect();
+        }
+    }
+    panic!("run_all: futures still pending after 10,000 rounds");
 }

@@ -4,44 +4,10 @@
 //! once. They must share one render and one set of stores, and all get the
 //! same bytes.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
-
 use edgechart::flow::{handle, write_back, Host, TierPolicy};
 use edgechart::http::{Request, Response};
 use edgechart::store::{ChartStore, HotCache, StoreError, StoredChart};
-use edgechart::testing::{FixedHost, MemoryStore};
-
-/// Answers `Pending` once, then `Ready`: an await that lets others run.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-/// A store whose every get and put waits once, as real I/O does.
-struct Slow<'a>(&'a MemoryStore);
-
-impl ChartStore for Slow<'_> {
-    async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
-        YieldOnce(false).await;
-        self.0.get(key).await
-    }
-    async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
-        YieldOnce(false).await;
-        self.0.put(key, chart).await
-    }
-}
+use edgechart::testing::{run_all, FixedHost, MemoryStore, YieldOnce, Yielding};
 
 /// A host whose render budget check also waits once (the rate limiter is a
 /// round trip too), with a policy chosen by the test.
@@ -61,38 +27,16 @@ impl Host for SlowHost {
         self.0
     }
     async fn may_render(&self) -> Result<(), u32> {
-        YieldOnce(false).await;
+        YieldOnce::new().await;
         Ok(())
     }
-}
-
-/// Polls every future in turn until all are done.
-fn run_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    let mut cx = Context::from_waker(Waker::noop());
-    for _pass in 0..1000 {
-        let mut pending = false;
-        for (f, slot) in futures.iter_mut().zip(out.iter_mut()) {
-            if slot.is_none() {
-                match f.as_mut().poll(&mut cx) {
-                    Poll::Ready(v) => *slot = Some(v),
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if !pending {
-            return out.into_iter().map(Option::unwrap).collect();
-        }
-    }
-    panic!("futures did not finish in 1000 passes");
 }
 
 /// `n` requests for `target` at once, each making its stores after its
 /// response as the Workers adapter does in `wait_until`.
 fn burst(n: usize, target: &str, hot: &HotCache, policy: TierPolicy) -> (Vec<Response>, u32, u32) {
     let (edge_mem, kv_mem) = (MemoryStore::default(), MemoryStore::default());
-    let (edge, kv) = (Slow(&edge_mem), Slow(&kv_mem));
+    let (edge, kv) = (Yielding(&edge_mem), Yielding(&kv_mem));
     let host = SlowHost(policy);
     let requests: Vec<Request> = (0..n).map(|_| Request::get(target)).collect();
     let tasks: Vec<_> = requests

@@ -18,6 +18,10 @@ use edgechart::identity::{digest, RENDERER_VERSION};
 use edgechart::store::HotCache;
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
 
+#[path = "support/png_rgb.rs"]
+mod png_rgb;
+use png_rgb::decode_rgb;
+
 const CASES: &[(&str, &str)] = &[
     ("classic", "/charts/sales.png"),
     ("classic-dark", "/charts/sales.png?theme=dark"),
@@ -50,16 +54,6 @@ fn render(req: &Request) -> Response {
         &FixedHost([0; 32]),
     ))
     .response
-}
-
-fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
-    dec.set_transformations(png::Transformations::EXPAND);
-    let mut reader = dec.read_info().expect("PNG header");
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).expect("PNG data");
-    buf.truncate(info.buffer_size());
-    (info.width, info.height, buf)
 }
 
 /// `tests/golden/digests.txt`: `VERSION NAME DIGEST` per line.
@@ -126,8 +120,8 @@ fn golden_images() {
             )),
             Some(_) => {}
         }
-        let (ww, wh, wpx) = decode(&want);
-        let (gw, gh, gpx) = decode(&png_bytes);
+        let (ww, wh, wpx) = decode_rgb(&want);
+        let (gw, gh, gpx) = decode_rgb(&png_bytes);
         if (ww, wh) != (gw, gh) || wpx != gpx {
             let differing = wpx
                 .chunks(3)
@@ -167,7 +161,7 @@ fn classic_chart_fits_in_4_kb() {
     for theme in ["light", "dark"] {
         let res = render(&Request::get(&format!("/charts/sales.png?theme={theme}")));
         assert_eq!(res.status, 200);
-        let (w, h, _) = decode(&res.body);
+        let (w, h, _) = decode_rgb(&res.body);
         assert_eq!((w, h), (640, 480));
         assert!(
             res.body.len() <= 4096,

@@ -19,6 +19,10 @@ use edgechart::theme::{ink, palette, PALETTE_LEN};
 use edgechart::{draw::Canvas, httpdate};
 use proptest::prelude::*;
 
+#[path = "support/png_rgb.rs"]
+mod png_rgb;
+use png_rgb::decode_rgb;
+
 // ------------------------------------------------------------------ helpers
 
 fn send(req: &Request) -> Response {
@@ -49,16 +53,6 @@ fn token_ok(name: &str) -> bool {
         && name
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
-}
-
-fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
-    dec.set_transformations(png::Transformations::EXPAND);
-    let mut reader = dec.read_info().expect("PNG header");
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).expect("PNG data");
-    buf.truncate(info.buffer_size());
-    (info.width, info.height, buf)
 }
 
 /// Checks everything the contract promises of any answer; returns a
@@ -102,7 +96,7 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
         }
     }
     if r.status == 200 && r.get("Content-Type") == Some("image/png") && !req.is_head() {
-        let (w, h, _) = decode_png(&r.body);
+        let (w, h, _) = decode_rgb(&r.body);
         let name = req
             .path
             .strip_prefix("/charts/")
@@ -121,7 +115,7 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
 
 /// Pixels of the bar colour in a light chart.
 fn bar_pixels(png_bytes: &[u8]) -> usize {
-    let (_, _, rgb) = decode_png(png_bytes);
+    let (_, _, rgb) = decode_rgb(png_bytes);
     let bar = palette(Theme::Light)[ink::BAR as usize];
     rgb.chunks(3).filter(|p| p == &bar.as_slice()).count()
 }
