@@ -33,13 +33,17 @@ cargo "+$NIGHTLY" fuzz build -O 2>&1 | grep -vE "^ +(Compiling|Downloaded|Downlo
 
 mkdir -p fuzz/logs
 declare -A max_len=([request]=4096 [encode_roundtrip]=65536)
+# Tokens of the request syntax (parameters, numbers at the edges of f64,
+# escapes): on the code before this round's fixes, they took the request
+# target from 4,499 to 5,220 coverage edges in 5 minutes.
+declare -A dict=([request]=fuzz/request.dict)
 pids=()
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   step "fuzzing $t for ${seconds}s (log: fuzz/logs/$t.log)"
   cargo "+$NIGHTLY" fuzz run -O "$t" "fuzz/corpus/$t" -- \
     -max_total_time="$seconds" -max_len="${max_len[$t]:-4096}" -rss_limit_mb=2048 \
-    -timeout=10 -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1 &
+    -timeout=10 -print_final_stats=1 ${dict[$t]:+-dict="${dict[$t]}"} >"fuzz/logs/$t.log" 2>&1 &
   pids+=($!)
 done
 # Progress every minute while they run.
