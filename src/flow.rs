@@ -356,19 +356,29 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
         .into(),
     );
 
+    // Requests interleave only at awaits: a concurrent request for the
+    // same chart may have rendered it during the lookups or the budget
+    // check. Share its bytes instead of rendering (and storing) again, and
+    // spend no budget on what is already there.
+    let after_wait = |timing: &mut Vec<String>| {
+        hot.get(&id.key).map(|body| {
+            timing.push("memory;desc=\"hit after wait\"".into());
+            chart_response(&id, body, Source::Memory, timing, &faults)
+        })
+    };
+    if let Some(hit) = after_wait(&mut timing) {
+        out.response = hit;
+        return out;
+    }
     if !signed {
         if let Err(retry) = host.may_render().await {
-            out.response = too_many_renders(req, retry);
+            out.response = after_wait(&mut timing).unwrap_or_else(|| too_many_renders(req, retry));
             return out;
         }
-    }
-    // Requests interleave only at awaits, and this is the last one before
-    // the render: a concurrent request for the same chart may have rendered
-    // it meanwhile. Share its bytes instead of rendering (and storing) again.
-    if let Some(body) = hot.get(&id.key) {
-        timing.push("memory;desc=\"hit after wait\"".into());
-        out.response = chart_response(&id, body, Source::Memory, &timing, &faults);
-        return out;
+        if let Some(hit) = after_wait(&mut timing) {
+            out.response = hit;
+            return out;
+        }
     }
 
     let started = host.now_ms();
