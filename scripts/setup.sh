@@ -2,8 +2,8 @@
 # Installs what the README's two commands need, at pinned versions, skipping
 # whatever is already there (a warm machine passes through in seconds):
 #   the wasm32 Rust target, worker-build, wasm-bindgen-cli (the version in
-#   Cargo.lock), the npm packages (wrangler, ...), and with --browser Debian's
-#   chromium for the browser tests.
+#   Cargo.lock), the npm packages (wrangler, ...), and with --browser (the
+#   test command) Debian's chromium for the browser tests and httplint.
 # Cold, on 2 cores, worker-build and wasm-bindgen-cli take 5 to 10 minutes each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +45,13 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages from package-lock.json (wrangler, playwright-core, pngjs)"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# mnot's httplint for tests/e2e/lint.test.mjs, in its own venv.
+if [ "${1:-}" = "--browser" ] && ! .venv-lint/bin/httplint --help >/dev/null 2>&1; then
+  step "installing httplint $HTTPLINT_VERSION (python3 -m venv .venv-lint; pip)"
+  python3 -m venv .venv-lint
+  .venv-lint/bin/pip install -q "httplint==$HTTPLINT_VERSION"
 fi
 
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then
