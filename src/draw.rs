@@ -120,24 +120,14 @@ pub fn draw_histogram(
     let label_h = typesetter.measure("0", label_px).height;
     let plot_h = h as i32 - 2 * LAYOUT.margin * s - label_h - (LAYOUT.tick + LAYOUT.gap) * s;
     let y_ticks = nice_ticks(0.0, y1, (plot_h / (40 * s)).clamp(2, 10) as usize, true);
-    let y_label_w = y_ticks
-        .labels
-        .iter()
-        .map(|l| typesetter.measure(l, label_px).width)
-        .max()
-        .unwrap_or(0);
+    let y_label_w = widest(&typesetter, &y_ticks.labels, label_px);
     let plot_w = w as i32 - 2 * LAYOUT.margin * s - y_label_w - (LAYOUT.tick + LAYOUT.gap) * s;
     // As many x labels as fit side by side with a gap: long labels (a
     // narrow range far from zero, `1.000000002e16`) get fewer ticks.
     let mut x_max = (plot_w / (70 * s)).clamp(2, 12) as usize;
     let x_ticks = loop {
         let t = nice_ticks(x0, x1, x_max, false);
-        let widest = t
-            .labels
-            .iter()
-            .map(|l| typesetter.measure(l, label_px).width)
-            .max()
-            .unwrap_or(0);
+        let widest = widest(&typesetter, &t.labels, label_px);
         let spacing = match t.values.as_slice() {
             [a, b, ..] => f64::from(plot_w) * (b - a) / (x1 - x0),
             _ => f64::INFINITY,
@@ -316,6 +306,15 @@ fn skyline(bars: &[(i32, i32, i32)], bottom: i32) -> Vec<(i32, i32, i32, i32)> {
         out.extend(runs.iter().map(|&(l, r)| (l, top, r, band_bottom)));
     }
     out
+}
+
+/// The width of the widest of `labels`, in pixels.
+fn widest(ts: &Typesetter, labels: &[String], em: f32) -> i32 {
+    labels
+        .iter()
+        .map(|l| ts.measure(l, em).width)
+        .max()
+        .unwrap_or(0)
 }
 
 /// `text`, cut to fit `max_width` pixels with an ellipsis when it does not.

@@ -59,12 +59,12 @@ pub enum TierPolicy {
 /// in wasm (the harness runs about 13 million fuel per ms). The classic
 /// chart (6 million) renders faster than a lookup answers; 2048x2048 (42
 /// million) does not.
-pub const KV_MIN_FUEL: u64 = 20_000_000;
+pub const STORE_MIN_FUEL: u64 = 20_000_000;
 
 impl Default for TierPolicy {
     fn default() -> TierPolicy {
         TierPolicy::Costly {
-            min_fuel: KV_MIN_FUEL,
+            min_fuel: STORE_MIN_FUEL,
         }
     }
 }

@@ -180,7 +180,7 @@ pub fn validate_name(name: &str) -> Result<(), ParamError> {
     }
     if let Some(bad) = name
         .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .find(|&c| !(c.is_ascii() && is_token_byte(c as u8)))
     {
         return err(format!(
             "chart name contains {}; allowed are A-Z a-z 0-9 . _ -",
@@ -188,6 +188,12 @@ pub fn validate_name(name: &str) -> Result<(), ParamError> {
         ));
     }
     Ok(())
+}
+
+/// The characters of a chart name, and of an unknown parameter name that
+/// may be echoed in `X-Chart-Error`: `A-Z a-z 0-9 . _ -`.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
 }
 
 fn describe_char(c: char) -> String {
@@ -231,11 +237,8 @@ pub fn parse(name: &str, query: Option<&str>, kind: RouteKind) -> Result<ChartSp
         let Some(slot) = raw.slot(&key) else {
             // The name goes into a response header only when it is a short
             // token; anything else (controls, spaces, non-ASCII) is "query".
-            let token = !key.is_empty()
-                && key.len() <= limits::ECHO_MAX
-                && key
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+            let token =
+                !key.is_empty() && key.len() <= limits::ECHO_MAX && key.bytes().all(is_token_byte);
             return Err(ParamError::new(
                 if token { &key } else { "query" },
                 format!(

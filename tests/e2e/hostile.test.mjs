@@ -10,15 +10,11 @@ import { startWrangler } from './wrangler.mjs';
 import { rawRequest } from './raw.mjs';
 
 let w;
-let port;
-before(async () => {
-  w = await startWrangler();
-  port = Number(new URL(w.url).port);
-});
+before(async () => { w = await startWrangler(); });
 after(async () => { await w?.stop(); });
 
 const ANSWER_MS = 5000;
-const raw = (head, body) => rawRequest(port, head, body, ANSWER_MS);
+const raw = (head, body) => rawRequest(w.port, head, body, ANSWER_MS);
 
 /** The Worker's own answer: Date everywhere; errors no-store, Vary, CORS, a message. */
 function assertOwnAnswer(r, want, what) {

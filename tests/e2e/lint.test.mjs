@@ -22,11 +22,7 @@ const ACCEPTED_WARNINGS = [
 ];
 
 let w;
-let port;
-before(async () => {
-  w = await startWrangler();
-  port = Number(new URL(w.url).port);
-});
+before(async () => { w = await startWrangler(); });
 after(async () => { await w?.stop(); });
 
 function lint(raw) {
@@ -54,7 +50,7 @@ const CASES = [
 for (const [name, request, alsoAccepted = []] of CASES) {
   test(`httplint: ${name}`, async () => {
     const [line, ...headers] = request.split('\n');
-    const r = await rawRequest(port, [`${line} HTTP/1.1`, ...headers].join('\n'));
+    const r = await rawRequest(w.port, [`${line} HTTP/1.1`, ...headers].join('\n'));
     const notes = lint(r.raw);
     assert.ok(notes.length > 0, `httplint said nothing about ${name}`);
     const bad = notes.filter((n) => n.level === 'BAD');

@@ -62,6 +62,7 @@ export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000 
   }
   return {
     url,
+    port,
     persist,
     log: () => log,
     async stop({ keepState = false } = {}) {
