@@ -30,7 +30,7 @@ impl From<crate::encode::EncodeError> for RenderError {
 /// 40 per user value, 2,000 per bin, and 2.5 million per dpr squared for
 /// text and axes (classic 6 million, 2048x2048 42 million, 4096x1024 with
 /// 100,000 draws and 1000 bins 62 million, 682x682 at dpr 3 66 million).
-/// It decides whether a chart is worth a KV round trip.
+/// It decides whether a chart is worth a storage round trip (KV, Cache API).
 pub fn render_cost(spec: &ChartSpec) -> u64 {
     let (w, h) = spec.pixel_size();
     let pixels = u64::from(w) * u64::from(h);
