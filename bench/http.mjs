@@ -93,18 +93,18 @@ async function main() {
     await w.stop({ keepState: true });
     w = await startWrangler({ persistTo: persist, vars: { ...always, HOT_CACHE_BYTES: '0' } });
     const u2 = (p) => w.url + p;
-    log('KV hits (edge cache cold)');
+    log('KV hits (Cache API cold)');
     const kvHit = await sample(names.map(u2), {}, 'kv');
     await new Promise((r) => setTimeout(r, 1000));
     log('Cache API hits');
-    const edgeHit = await sample(names.map(u2), {}, 'edge');
+    const cacheHit = await sample(names.map(u2), {}, 'cache');
 
     const report = {
       wrangler: execFileSync(join(root, 'node_modules', '.bin', 'wrangler'), ['--version'], { encoding: 'utf8' }).trim(),
       chart_bytes: first.body.length,
       static_bytes: staticBody.length,
       side_by_side: sbs,
-      latency: { miss, kv_hit: kvHit, edge_hit: edgeHit, memory_hit: hit, not_modified_304: notModified, static_file: stat },
+      latency: { miss, kv_hit: kvHit, cache_hit: cacheHit, memory_hit: hit, not_modified_304: notModified, static_file: stat },
       not_modified: { status: revalidation.r.status, server_timing: revalidation.r.headers.get('server-timing') },
       throughput: { memory_hit: wrkHit, static_file: wrkStatic },
       ratios: {

@@ -36,7 +36,7 @@ console.log(`classic image data (${cc.scanline_bytes} bytes unpacked): ours ${cc
 console.log(`wasmtime: compile ${f(rust.wasmtime.module_compile_ms, 0)} ms, instantiate ${f(rust.wasmtime.instantiate_ms, 3)} ms`);
 console.log(`worker .wasm: ${rust.worker_wasm.raw_bytes} bytes, ${rust.worker_wasm.gzip_bytes} gzipped`);
 const l = http.latency;
-console.log(`wrangler dev median ms: miss ${f(l.miss.median_ms)}, kv ${f(l.kv_hit.median_ms)}, cache api ${f(l.edge_hit.median_ms)}, memory ${f(l.memory_hit.median_ms)}, 304 ${f(l.not_modified_304.median_ms)}, static ${f(l.static_file.median_ms)}`);
+console.log(`wrangler dev median ms: miss ${f(l.miss.median_ms)}, kv ${f(l.kv_hit.median_ms)}, cache api ${f(l.cache_hit.median_ms)}, memory ${f(l.memory_hit.median_ms)}, 304 ${f(l.not_modified_304.median_ms)}, static ${f(l.static_file.median_ms)}`);
 const sb = http.side_by_side.median_ms;
 console.log(`side by side, ${http.side_by_side.rounds} rounds, median ms: static ${f(sb.static_file)}, 304 ${f(sb.not_modified_304)}, memory hit ${f(sb.memory_hit)}, miss ${f(sb.miss)}`);
 console.log(`rps at 16 connections: memory hit ${f(http.throughput.memory_hit.requests_per_second, 0)}, static ${f(http.throughput.static_file.requests_per_second, 0)}`);

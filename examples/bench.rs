@@ -7,12 +7,12 @@
 
 use std::time::Instant;
 
-use edgechart::deflate;
-use edgechart::draw::{draw_histogram, TextMode};
-use edgechart::encode::{encode_png, line_len, scanlines};
+use edgechart::chart::histogram::{draw_histogram, TextMode};
+use edgechart::chart::{binning, data};
+use edgechart::encode::deflate;
+use edgechart::encode::png::{encode_png, line_len, scanlines};
 use edgechart::render::render_chart;
 use edgechart::spec::{parse, ChartSpec, RouteKind};
-use edgechart::{binning, data};
 use serde_json::json;
 
 #[path = "../tests/support/wasm_host.rs"]

@@ -1,7 +1,7 @@
 //! Renders one chart URL to a file with the native build, no server needed:
 //!   cargo run --release --example render -- '/charts/sales.png?dpr=2' sales.png
-use edgechart::flow::handle;
-use edgechart::http::Request;
+use edgechart::serve::flow::handle;
+use edgechart::serve::http::Request;
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
 
 fn main() {
@@ -10,12 +10,12 @@ fn main() {
         eprintln!("usage: render '/charts/NAME.png?QUERY' OUT.png");
         std::process::exit(2);
     };
-    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let (cache, kv) = (MemoryStore::default(), MemoryStore::default());
     let req = Request::get(target).with_header("Accept", "image/png");
     let outcome = block_on(handle(
         &req,
-        &edgechart::store::HotCache::new(0),
-        &edge,
+        &edgechart::serve::store::HotCache::new(0),
+        &cache,
         &kv,
         &FixedHost([0; 32]),
     ));

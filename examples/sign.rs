@@ -3,7 +3,7 @@
 //!   CHART_SIGNING_KEYS=KEY cargo run --example sign -- '/charts/sales.png?w=320'
 //! The key is the second argument, or the first key of `CHART_SIGNING_KEYS`.
 //! A full URL or a bare path and query; a `sig` already there is replaced.
-use edgechart::sign::sign_url;
+use edgechart::serve::sign::sign_url;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

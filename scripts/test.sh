@@ -19,7 +19,7 @@ scripts/setup.sh --browser
 step "cargo fmt --check"
 cargo fmt --check
 
-step "cargo clippy (native, all targets; wasm32 with the edge and harness adapters)"
+step "cargo clippy (native, all targets; wasm32 with the workers and harness adapters)"
 cargo clippy --release --all-targets --quiet -- -D warnings
 cargo clippy --release --lib --target wasm32-unknown-unknown --features harness --quiet -- -D warnings
 

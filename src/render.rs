@@ -1,26 +1,26 @@
 //! Spec to PNG bytes: data, binning, drawing and encoding in one call, and
 //! the small PNG that shows an error message inside a page.
 
-use crate::binning::histogram;
-use crate::data::{samples, seed_for_name};
-use crate::draw::{draw_histogram, Canvas, TextMode};
-use crate::encode::encode_png;
+use crate::chart::binning::histogram;
+use crate::chart::data::{samples, seed_for_name};
+use crate::chart::histogram::{draw_histogram, Canvas, TextMode};
+use crate::encode::png::encode_png;
 use crate::font::Typesetter;
+use crate::raster::palette::{ink, palette, text_ink};
 use crate::spec::{ChartSpec, Theme};
-use crate::theme::{ink, palette, text_ink};
 
 /// A render that failed; the message is for logs, never for clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderError(pub String);
 
-impl From<crate::draw::DrawError> for RenderError {
-    fn from(e: crate::draw::DrawError) -> Self {
+impl From<crate::chart::histogram::DrawError> for RenderError {
+    fn from(e: crate::chart::histogram::DrawError) -> Self {
         RenderError(format!("draw: {}", e.0))
     }
 }
 
-impl From<crate::encode::EncodeError> for RenderError {
-    fn from(e: crate::encode::EncodeError) -> Self {
+impl From<crate::encode::png::EncodeError> for RenderError {
+    fn from(e: crate::encode::png::EncodeError) -> Self {
         RenderError(format!("encode: {}", e.0))
     }
 }

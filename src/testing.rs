@@ -7,8 +7,8 @@
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
-use crate::flow::Host;
-use crate::store::{ChartStore, StoreError, StoredChart};
+use crate::serve::flow::Host;
+use crate::serve::store::{ChartStore, StoreError, StoredChart};
 
 /// An in-memory store: a map, plus switches that make it fail.
 #[derive(Default)]
@@ -56,12 +56,12 @@ impl Host for FixedHost {
     }
 
     /// Tests exercise every tier, so KV is always used.
-    fn kv_policy(&self) -> crate::flow::TierPolicy {
-        crate::flow::TierPolicy::Always
+    fn kv_policy(&self) -> crate::serve::flow::TierPolicy {
+        crate::serve::flow::TierPolicy::Always
     }
 
-    fn edge_policy(&self) -> crate::flow::TierPolicy {
-        crate::flow::TierPolicy::Always
+    fn cache_policy(&self) -> crate::serve::flow::TierPolicy {
+        crate::serve::flow::TierPolicy::Always
     }
 }
 

@@ -4,9 +4,9 @@
 //! once. They must share one render and one set of stores, and all get the
 //! same bytes.
 
-use edgechart::flow::{handle, write_back, Host, TierPolicy};
-use edgechart::http::{Request, Response};
-use edgechart::store::{ChartStore, HotCache, StoreError, StoredChart};
+use edgechart::serve::flow::{handle, write_back, Host, TierPolicy};
+use edgechart::serve::http::{Request, Response};
+use edgechart::serve::store::{ChartStore, HotCache, StoreError, StoredChart};
 use edgechart::testing::{run_all, FixedHost, MemoryStore, YieldOnce, Yielding};
 
 /// A host whose render budget check also waits once (the rate limiter is a
@@ -23,7 +23,7 @@ impl Host for SlowHost {
     fn kv_policy(&self) -> TierPolicy {
         self.0
     }
-    fn edge_policy(&self) -> TierPolicy {
+    fn cache_policy(&self) -> TierPolicy {
         self.0
     }
     async fn may_render(&self) -> Result<(), u32> {
@@ -35,18 +35,18 @@ impl Host for SlowHost {
 /// `n` requests for `target` at once, each making its stores after its
 /// response as the Workers adapter does in `wait_until`.
 fn burst(n: usize, target: &str, hot: &HotCache, policy: TierPolicy) -> (Vec<Response>, u32, u32) {
-    let (edge_mem, kv_mem) = (MemoryStore::default(), MemoryStore::default());
-    let (edge, kv) = (Yielding(&edge_mem), Yielding(&kv_mem));
+    let (cache_mem, kv_mem) = (MemoryStore::default(), MemoryStore::default());
+    let (cache, kv) = (Yielding(&cache_mem), Yielding(&kv_mem));
     let host = SlowHost(policy);
     let requests: Vec<Request> = (0..n).map(|_| Request::get(target)).collect();
     let tasks: Vec<_> = requests
         .iter()
         .map(|req| {
-            let (edge, kv, host) = (&edge, &kv, &host);
+            let (cache_tier, kv, host) = (&cache, &kv, &host);
             async move {
-                let out = handle(req, hot, edge, kv, host).await;
+                let out = handle(req, hot, cache_tier, kv, host).await;
                 if let Some(wb) = &out.write_back {
-                    let failures = write_back(wb, hot, edge, kv).await;
+                    let failures = write_back(wb, hot, cache_tier, kv).await;
                     assert!(failures.is_empty(), "{failures:?}");
                 }
                 out.response
@@ -54,7 +54,7 @@ fn burst(n: usize, target: &str, hot: &HotCache, policy: TierPolicy) -> (Vec<Res
         })
         .collect();
     let responses = run_all(tasks);
-    (responses, kv_mem.puts.get(), edge_mem.puts.get())
+    (responses, kv_mem.puts.get(), cache_mem.puts.get())
 }
 
 fn sources(responses: &[Response]) -> Vec<&str> {
@@ -67,7 +67,7 @@ fn sources(responses: &[Response]) -> Vec<&str> {
 #[test]
 fn sixty_four_concurrent_misses_share_one_render_and_one_set_of_stores() {
     let hot = HotCache::new(16 << 20);
-    let (responses, kv_puts, edge_puts) = burst(
+    let (responses, kv_puts, cache_puts) = burst(
         64,
         "/charts/burst.png?w=300&h=200",
         &hot,
@@ -80,7 +80,7 @@ fn sixty_four_concurrent_misses_share_one_render_and_one_set_of_stores() {
         63,
         "{src:?}"
     );
-    assert_eq!((kv_puts, edge_puts), (1, 1));
+    assert_eq!((kv_puts, cache_puts), (1, 1));
     let first = &responses[0].body;
     assert!(responses
         .iter()
@@ -96,7 +96,7 @@ fn with_the_memory_tier_off_stores_are_still_made_once() {
     // HOT_CACHE_BYTES=0 turns the memory tier off: renders may repeat (the
     // owner chose that), but the stores of one key are claimed once.
     let hot = HotCache::new(0);
-    let (responses, kv_puts, edge_puts) = burst(
+    let (responses, kv_puts, cache_puts) = burst(
         16,
         "/charts/burst-off.png?w=300&h=200",
         &hot,
@@ -106,7 +106,7 @@ fn with_the_memory_tier_off_stores_are_still_made_once() {
     assert!(responses
         .iter()
         .all(|r| r.status == 200 && &r.body == first));
-    assert_eq!((kv_puts, edge_puts), (1, 1), "{:?}", sources(&responses));
+    assert_eq!((kv_puts, cache_puts), (1, 1), "{:?}", sources(&responses));
 }
 
 #[test]
@@ -156,19 +156,19 @@ fn a_kv_429_for_the_same_key_counts_as_stored() {
         }
     }
     let hot = HotCache::new(0);
-    let (edge, kv) = (MemoryStore::default(), Limited(MemoryStore::default()));
+    let (cache, kv) = (MemoryStore::default(), Limited(MemoryStore::default()));
     let req = Request::get("/charts/limited.png?w=200&h=150");
-    let out = edgechart::testing::block_on(handle(&req, &hot, &edge, &kv, &FixedHost([0; 32])));
+    let out = edgechart::testing::block_on(handle(&req, &hot, &cache, &kv, &FixedHost([0; 32])));
     let wb = out.write_back.expect("rendered, so stored");
     // Two isolates store the same key within a second: the second gets 429.
     for _ in 0..2 {
-        let failures = edgechart::testing::block_on(write_back(&wb, &hot, &edge, &kv));
+        let failures = edgechart::testing::block_on(write_back(&wb, &hot, &cache, &kv));
         assert!(failures.is_empty(), "{failures:?}");
     }
     assert_eq!(kv.0.puts.get(), 1);
     // Any other KV failure is still reported.
     kv.0.fail_put.set(true);
     kv.0.map.borrow_mut().clear();
-    let failures = edgechart::testing::block_on(write_back(&wb, &hot, &edge, &kv));
+    let failures = edgechart::testing::block_on(write_back(&wb, &hot, &cache, &kv));
     assert_eq!(failures.len(), 1, "{failures:?}");
 }

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 
 use std::collections::BTreeMap;
 
-use edgechart::flow::handle;
-use edgechart::http::{Request, Response};
-use edgechart::identity::{digest, RENDERER_VERSION};
-use edgechart::store::HotCache;
+use edgechart::serve::flow::handle;
+use edgechart::serve::http::{Request, Response};
+use edgechart::serve::store::HotCache;
+use edgechart::spec::identity::{digest, RENDERER_VERSION};
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
 
 #[path = "support/png_rgb.rs"]
@@ -45,11 +45,11 @@ const CASES: &[(&str, &str)] = &[
 
 /// The flow's answer with empty storage: a fresh render, as a miss gets it.
 fn render(req: &Request) -> Response {
-    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let (cache, kv) = (MemoryStore::default(), MemoryStore::default());
     block_on(handle(
         req,
         &HotCache::new(0),
-        &edge,
+        &cache,
         &kv,
         &FixedHost([0; 32]),
     ))

@@ -9,14 +9,14 @@
 //! Case counts are kept small so the test command stays fast;
 //! `PROPTEST_CASES=5000 cargo test --release --test hostile` raises them.
 
-use edgechart::encode::{encode_png, scanlines};
-use edgechart::flow::handle;
-use edgechart::http::{if_none_match_matches, Request, Response};
+use edgechart::encode::png::{encode_png, scanlines};
+use edgechart::raster::palette::{ink, palette, PALETTE_LEN};
+use edgechart::serve::flow::handle;
+use edgechart::serve::http::{if_none_match_matches, Request, Response};
+use edgechart::serve::store::HotCache;
 use edgechart::spec::{parse, RouteKind, Theme};
-use edgechart::store::HotCache;
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
-use edgechart::theme::{ink, palette, PALETTE_LEN};
-use edgechart::{draw::Canvas, httpdate};
+use edgechart::{chart::histogram::Canvas, serve::httpdate};
 use proptest::prelude::*;
 
 #[path = "support/png_rgb.rs"]
@@ -26,11 +26,11 @@ use png_rgb::decode_rgb;
 // ------------------------------------------------------------------ helpers
 
 fn send(req: &Request) -> Response {
-    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let (cache, kv) = (MemoryStore::default(), MemoryStore::default());
     block_on(handle(
         req,
         &HotCache::new(1 << 20),
-        &edge,
+        &cache,
         &kv,
         &FixedHost([3; 32]),
     ))

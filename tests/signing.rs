@@ -3,10 +3,10 @@
 
 use std::cell::Cell;
 
-use edgechart::flow::{handle, Host, TierPolicy};
-use edgechart::http::{Request, Response};
-use edgechart::sign::{sign_url, SigningKeys};
-use edgechart::store::HotCache;
+use edgechart::serve::flow::{handle, Host, TierPolicy};
+use edgechart::serve::http::{Request, Response};
+use edgechart::serve::sign::{sign_url, SigningKeys};
+use edgechart::serve::store::HotCache;
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
 
 /// A host with signing keys and a budget of `renders` renders.
@@ -35,7 +35,7 @@ impl Host for Owner {
         TierPolicy::Always
     }
 
-    fn edge_policy(&self) -> TierPolicy {
+    fn cache_policy(&self) -> TierPolicy {
         TierPolicy::Always
     }
     fn signing_keys(&self) -> &SigningKeys {
@@ -54,7 +54,7 @@ impl Host for Owner {
 
 struct World {
     hot: HotCache,
-    edge: MemoryStore,
+    cache: MemoryStore,
     kv: MemoryStore,
     host: Owner,
 }
@@ -63,17 +63,20 @@ impl World {
     fn new(host: Owner) -> World {
         World {
             hot: HotCache::new(16 << 20),
-            edge: MemoryStore::default(),
+            cache: MemoryStore::default(),
             kv: MemoryStore::default(),
             host,
         }
     }
 
     fn send(&self, req: Request) -> Response {
-        let out = block_on(handle(&req, &self.hot, &self.edge, &self.kv, &self.host));
+        let out = block_on(handle(&req, &self.hot, &self.cache, &self.kv, &self.host));
         if let Some(wb) = &out.write_back {
-            block_on(edgechart::flow::write_back(
-                wb, &self.hot, &self.edge, &self.kv,
+            block_on(edgechart::serve::flow::write_back(
+                wb,
+                &self.hot,
+                &self.cache,
+                &self.kv,
             ));
         }
         out.response

@@ -16,11 +16,11 @@ use std::collections::HashMap;
 mod wasm_host;
 use wasm_host::*;
 
-use edgechart::flow::handle;
-use edgechart::http::Request;
 use edgechart::render::render_chart;
+use edgechart::serve::flow::handle;
+use edgechart::serve::http::Request;
+use edgechart::serve::store::HotCache;
 use edgechart::spec::{parse, RouteKind};
-use edgechart::store::HotCache;
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
 use wasmtime::StoreLimitsBuilder;
 
@@ -50,16 +50,16 @@ fn native(
     target: &str,
     headers: &[(&str, &str)],
     hot: &HotCache,
-    edge: &MemoryStore,
+    cache: &MemoryStore,
     kv: &MemoryStore,
 ) -> Reply {
     let mut req = Request::new(method, target);
     for (k, v) in headers {
         req = req.with_header(k, v);
     }
-    let out = block_on(handle(&req, hot, edge, kv, &FixedHost(host_seed())));
+    let out = block_on(handle(&req, hot, cache, kv, &FixedHost(host_seed())));
     if let Some(wb) = &out.write_back {
-        block_on(edgechart::flow::write_back(wb, hot, edge, kv));
+        block_on(edgechart::serve::flow::write_back(wb, hot, cache, kv));
     }
     Reply {
         status: out.response.status,
@@ -92,10 +92,10 @@ fn full_flow_miss_store_hit_revalidate() {
     assert_eq!(
         h.host().puts,
         [1, 1],
-        "stored in the edge cache and KV after the response"
+        "stored in the Cache API and KV after the response"
     );
 
-    // The isolate's memory answers first, then (memory cleared) the edge cache.
+    // The isolate's memory answers first, then (memory cleared) the Cache API.
     let gets_before_hit = h.host().gets;
     let hot = h.get("/charts/sales.png?w=640&h=480");
     assert_eq!(hot.header("X-Chart-Source"), Some("memory"));
@@ -106,7 +106,7 @@ fn full_flow_miss_store_hit_revalidate() {
     );
     h.clear_hot();
     let hit = h.get("/charts/sales.png?w=640&h=480");
-    assert_eq!(hit.header("X-Chart-Source"), Some("edge"));
+    assert_eq!(hit.header("X-Chart-Source"), Some("cache"));
     for r in [&hot, &hit] {
         assert_eq!(
             (r.body.clone(), r.header("ETag")),
@@ -114,7 +114,7 @@ fn full_flow_miss_store_hit_revalidate() {
         );
     }
 
-    // Edge cache evicted: KV answers and the edge cache is refilled.
+    // Cache API evicted: KV answers and the Cache API is refilled.
     h.host().tiers[TIER_EDGE as usize].clear();
     h.clear_hot();
     let kv = h.get("/charts/sales.png");
@@ -149,7 +149,7 @@ fn full_flow_miss_store_hit_revalidate() {
 #[test]
 fn responses_match_the_native_build() {
     let mut h = Harness::new();
-    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let (cache, kv) = (MemoryStore::default(), MemoryStore::default());
     let hot = HotCache::new(16 << 20);
     type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
     let cases: &[Case] = &[
@@ -177,7 +177,7 @@ fn responses_match_the_native_build() {
     ];
     for (method, target, headers) in cases {
         let wasm = h.request(method, target, headers);
-        let nat = native(method, target, headers, &hot, &edge, &kv);
+        let nat = native(method, target, headers, &hot, &cache, &kv);
         assert_eq!(wasm, nat, "{method} {target} {headers:?}");
     }
 }
@@ -310,7 +310,7 @@ fn faults_never_fail_a_response_or_serve_bad_bytes() {
     h.clear_hot();
     assert_eq!(
         h.get("/charts/faulty.png").header("X-Chart-Source"),
-        Some("edge")
+        Some("cache")
     );
 }
 
@@ -473,7 +473,7 @@ fn a_panic_is_a_500_and_the_next_request_is_served() {
     );
     assert_eq!(
         h.get("/charts/p.png").header("X-Chart-Source"),
-        Some("edge"),
+        Some("cache"),
         "storage survived the trap"
     );
 }

@@ -13,7 +13,7 @@
 //! at its last byte, no byte more or less) to the input.
 #![no_main]
 
-use edgechart::deflate::zlib;
+use edgechart::encode::deflate::zlib;
 use libfuzzer_sys::fuzz_target;
 use miniz_oxide::inflate::core::inflate_flags::{
     TINFL_FLAG_PARSE_ZLIB_HEADER, TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,

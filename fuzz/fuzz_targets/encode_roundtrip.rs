@@ -7,10 +7,10 @@
 //! must inflate (miniz_oxide) to the scanlines.
 #![no_main]
 
-use edgechart::draw::Canvas;
-use edgechart::encode::{encode_png, scanlines};
+use edgechart::chart::histogram::Canvas;
+use edgechart::encode::png::{encode_png, scanlines};
 use edgechart::spec::Theme;
-use edgechart::theme::{palette, PALETTE_LEN};
+use edgechart::raster::palette::{palette, PALETTE_LEN};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

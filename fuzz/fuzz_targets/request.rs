@@ -8,9 +8,9 @@
 //! again from storage.
 #![no_main]
 
-use edgechart::flow::{handle, write_back};
-use edgechart::http::{Request, Response};
-use edgechart::store::HotCache;
+use edgechart::serve::flow::{handle, write_back};
+use edgechart::serve::http::{Request, Response};
+use edgechart::serve::store::HotCache;
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
 use libfuzzer_sys::fuzz_target;
 
@@ -71,16 +71,16 @@ fuzz_target!(|data: &[u8]| {
     req.accept = header();
 
     let hot = HotCache::new(1 << 20);
-    let (edge, kv) = (MemoryStore::default(), MemoryStore::default());
+    let (cache, kv) = (MemoryStore::default(), MemoryStore::default());
     let host = FixedHost([7; 32]);
-    let first = block_on(handle(&req, &hot, &edge, &kv, &host));
+    let first = block_on(handle(&req, &hot, &cache, &kv, &host));
     check(&req, &first.response);
     if let Some(wb) = &first.write_back {
-        assert!(block_on(write_back(wb, &hot, &edge, &kv)).is_empty());
+        assert!(block_on(write_back(wb, &hot, &cache, &kv)).is_empty());
         // From storage (memory, or the edge once memory is cleared): the
         // same answer, byte for byte.
         hot.clear();
-        let again = block_on(handle(&req, &hot, &edge, &kv, &host));
+        let again = block_on(handle(&req, &hot, &cache, &kv, &host));
         assert_eq!(again.response.status, first.response.status);
         assert_eq!(again.response.body, first.response.body);
         assert_eq!(again.response.get("ETag"), first.response.get("ETag"));

@@ -28,7 +28,7 @@ test('64 simultaneous requests for one new chart: one render, one KV write, the 
   assert.ok(key, 'a log record for the render');
   const mine = records().filter((rec) => rec.key === key);
   assert.equal(mine.length, 64, 'one JSON log line per request');
-  assert.deepEqual(mine.filter((rec) => rec.stores).map((rec) => rec.stores), ['edge+kv'], 'one set of stores');
+  assert.deepEqual(mine.filter((rec) => rec.stores).map((rec) => rec.stores), ['cache+kv'], 'one set of stores');
 });
 
 test('the log line of a request is JSON a user can query', async () => {

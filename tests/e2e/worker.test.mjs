@@ -46,7 +46,7 @@ test('first request renders, second is a cache hit with the same bytes and ETag'
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(b.status, 200);
-  assert.ok(['memory', 'edge', 'kv'].includes(b.headers.get('x-chart-source')), b.headers.get('x-chart-source'));
+  assert.ok(['memory', 'cache', 'kv'].includes(b.headers.get('x-chart-source')), b.headers.get('x-chart-source'));
   assert.equal(b.headers.get('etag'), a.headers.get('etag'));
   assert.equal(b.headers.get('last-modified'), a.headers.get('last-modified'));
   assert.ok(bBody.equals(aBody), 'same bytes');
@@ -80,17 +80,17 @@ test('tiers: memory, then KV after a restart, then the Cache API', async () => {
   w = await startWrangler({ persistTo: persist, vars: { HOT_CACHE_BYTES: '0' } });
   const fromKv = await get(path);
   assert.equal(fromKv.headers.get('x-chart-source'), 'kv');
-  assert.match(fromKv.headers.get('server-timing'), /edge;desc="miss", kv;desc="hit"/);
+  assert.match(fromKv.headers.get('server-timing'), /cache;desc="miss", kv;desc="hit"/);
   assert.ok((await bytes(fromKv)).equals(body));
   // The KV hit refilled the Cache API in waitUntil.
   let fromEdge;
   for (let i = 0; i < 30; i++) {
     fromEdge = await get(path);
-    if (fromEdge.headers.get('x-chart-source') === 'edge') break;
+    if (fromEdge.headers.get('x-chart-source') === 'cache') break;
     await fromEdge.arrayBuffer();
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.equal(fromEdge.headers.get('x-chart-source'), 'edge');
+  assert.equal(fromEdge.headers.get('x-chart-source'), 'cache');
   assert.ok((await bytes(fromEdge)).equals(body));
 });
 

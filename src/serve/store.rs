@@ -1,10 +1,10 @@
-//! The storage the flow runs against (the Cache API and KV at the edge, an
+//! The storage the flow runs against (the Cache API and KV in Workers, an
 //! in-memory map in tests and the wasmtime harness), and the metadata that
 //! lets a stored chart be checked before it is served.
 
 use serde::{Deserialize, Serialize};
 
-use crate::identity::{digest, Identity, RENDERER_VERSION};
+use crate::spec::identity::{digest, Identity, RENDERER_VERSION};
 
 pub const CONTENT_TYPE_PNG: &str = "image/png";
 
@@ -31,7 +31,7 @@ impl StoredChart {
     pub fn new(id: &Identity, body: Vec<u8>) -> StoredChart {
         let meta = ChartMeta {
             etag: id.etag.clone(),
-            last_modified: crate::httpdate::format(id.last_modified),
+            last_modified: crate::serve::httpdate::format(id.last_modified),
             content_type: CONTENT_TYPE_PNG.to_string(),
             renderer: RENDERER_VERSION,
             length: body.len(),
@@ -78,7 +78,7 @@ pub trait ChartStore {
     async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError>;
 }
 
-pub use crate::hot::HotCache;
+pub use crate::serve::hot::HotCache;
 
 /// A borrowed store is a store (tests wrap shared stores in adapters).
 impl<S: ChartStore> ChartStore for &S {

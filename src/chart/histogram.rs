@@ -18,11 +18,11 @@ use plotters_backend::{
 };
 use plotters_bitmap::bitmap_pixel::PixelFormat;
 
-use crate::binning::Histogram;
+use crate::chart::binning::Histogram;
+use crate::chart::ticks::nice_ticks;
 use crate::font::Typesetter;
+use crate::raster::palette::{ink, palette, text_ink, Rgb, PALETTE_LEN};
 use crate::spec::ChartSpec;
-use crate::theme::{ink, palette, text_ink, Rgb, PALETTE_LEN};
-use crate::ticks::nice_ticks;
 
 /// A palette image: one byte (a palette index) per pixel, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +149,7 @@ pub fn draw_histogram(
                 labels.push(l.clone());
             }
         }
-        crate::ticks::Ticks { values, labels }
+        crate::chart::ticks::Ticks { values, labels }
     };
 
     let title = fit(

@@ -7,10 +7,10 @@ use worker::{
     Env, Headers, KvStore,
 };
 
-use crate::flow::{self, Host, TierPolicy};
-use crate::http::{Request, Response};
-use crate::sign::{SigningKeys, NO_KEYS};
-use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
+use crate::serve::flow::{self, Host, TierPolicy};
+use crate::serve::http::{Request, Response};
+use crate::serve::sign::{SigningKeys, NO_KEYS};
+use crate::serve::store::{ChartStore, HotCache, StoreError, StoredChart};
 
 /// The render budget (wrangler.toml `[[ratelimits]]`).
 const RENDER_BUDGET_BINDING: &str = "RENDER_LIMITER";
@@ -36,7 +36,7 @@ struct Isolate {
     hot: HotCache,
     keys: SigningKeys,
     kv_policy: TierPolicy,
-    edge_policy: TierPolicy,
+    cache_policy: TierPolicy,
     budget_on: bool,
     ttl: u64,
 }
@@ -59,7 +59,7 @@ fn isolate(env: &Env) -> &'static Isolate {
                 // A secret (`wrangler secret put`, `.dev.vars`) or a plain var.
                 keys: SigningKeys::parse(&var("CHART_SIGNING_KEYS").unwrap_or_default()),
                 kv_policy: tier_policy("KV_POLICY", var("KV_POLICY")),
-                edge_policy: tier_policy("CACHE_POLICY", var("CACHE_POLICY")),
+                cache_policy: tier_policy("CACHE_POLICY", var("CACHE_POLICY")),
                 budget_on: var("RENDER_BUDGET").is_some_and(|v| v.trim() == "on"),
                 ttl: ttl(var("CHART_TTL_SECONDS")),
             }))
@@ -101,7 +101,7 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
         if_modified_since: header("if-modified-since"),
         accept: header("accept"),
     };
-    let edge = EdgeCache {
+    let cache = CacheApi {
         origin: url.origin().ascii_serialization(),
     };
     let config = isolate(&env);
@@ -118,7 +118,7 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
         },
     };
     let hot = &config.hot;
-    let outcome = flow::handle(&core, hot, &edge, &kv, &host).await;
+    let outcome = flow::handle(&core, hot, &cache, &kv, &host).await;
     // Logging and the stores wait until the response is on its way: in
     // `wait_until`, behind a zero timer (a macrotask, so after the handler
     // has returned), so neither is in the response's path.
@@ -133,7 +133,7 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
         }
         console_log!("{record}");
         if let Some(wb) = write_back {
-            for line in flow::write_back(&wb, hot, &edge, &kv).await {
+            for line in flow::write_back(&wb, hot, &cache, &kv).await {
                 console_error!("{line}");
             }
         }
@@ -213,9 +213,9 @@ impl Host for WorkerHost {
             .map_or_else(TierPolicy::default, |c| c.kv_policy)
     }
 
-    fn edge_policy(&self) -> TierPolicy {
+    fn cache_policy(&self) -> TierPolicy {
         self.config
-            .map_or_else(TierPolicy::default, |c| c.edge_policy)
+            .map_or_else(TierPolicy::default, |c| c.cache_policy)
     }
 
     fn signing_keys(&self) -> &SigningKeys {
@@ -325,17 +325,17 @@ impl ChartStore for KvTier {
 
 /// The Cache API (per data centre), keyed by a URL on the Worker's own origin
 /// that no route serves.
-struct EdgeCache {
+struct CacheApi {
     origin: String,
 }
 
-impl EdgeCache {
+impl CacheApi {
     fn url(&self, key: &str) -> String {
         format!("{}/__edgechart-cache/{key}", self.origin)
     }
 }
 
-impl ChartStore for EdgeCache {
+impl ChartStore for CacheApi {
     async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
         let err = |e: worker::Error| StoreError(e.to_string());
         let Some(mut resp) = Cache::default()
@@ -358,10 +358,10 @@ impl ChartStore for EdgeCache {
         let err = |e: worker::Error| StoreError(e.to_string());
         let headers = Headers::new();
         headers
-            .set("content-type", crate::store::CONTENT_TYPE_PNG)
+            .set("content-type", crate::serve::store::CONTENT_TYPE_PNG)
             .map_err(err)?;
         headers
-            .set("cache-control", crate::http::CACHE_IMMUTABLE)
+            .set("cache-control", crate::serve::http::CACHE_IMMUTABLE)
             .map_err(err)?;
         headers.set(META_HEADER, &chart.meta).map_err(err)?;
         let resp = worker::Response::from_bytes(chart.body.clone())

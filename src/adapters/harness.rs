@@ -17,9 +17,9 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::flow::{self, Host, WriteBack};
-use crate::http::Request;
-use crate::store::{ChartStore, HotCache, StoreError, StoredChart};
+use crate::serve::flow::{self, Host, WriteBack};
+use crate::serve::http::Request;
+use crate::serve::store::{ChartStore, HotCache, StoreError, StoredChart};
 use crate::testing::{block_on, run_all, YieldOnce, Yielding};
 
 #[link(wasm_import_module = "host")]
@@ -97,8 +97,8 @@ pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
             req.if_modified_since = header("if-modified-since");
             req.accept = header("accept");
             let panic_in_lookup = w.headers.contains_key("x-harness-panic");
-            let (edge, kv) = HostStore::tiers(panic_in_lookup);
-            let outcome = HOT.with(|hot| block_on(flow::handle(&req, hot, &edge, &kv, &HostEnv)));
+            let (cache, kv) = HostStore::tiers(panic_in_lookup);
+            let outcome = HOT.with(|hot| block_on(flow::handle(&req, hot, &cache, &kv, &HostEnv)));
             for line in &outcome.log {
                 host_log(line);
             }
@@ -125,8 +125,8 @@ pub extern "C" fn after_response() -> u32 {
     let Some(wb) = PENDING.with(|p| p.borrow_mut().take()) else {
         return 0;
     };
-    let (edge, kv) = HostStore::tiers(false);
-    let failures = HOT.with(|hot| block_on(flow::write_back(&wb, hot, &edge, &kv)));
+    let (cache, kv) = HostStore::tiers(false);
+    let failures = HOT.with(|hot| block_on(flow::write_back(&wb, hot, &cache, &kv)));
     for line in &failures {
         host_log(line);
     }
@@ -159,7 +159,7 @@ impl Host for HostEnv {
         flow::TierPolicy::Always
     }
 
-    fn edge_policy(&self) -> flow::TierPolicy {
+    fn cache_policy(&self) -> flow::TierPolicy {
         flow::TierPolicy::Always
     }
 }
@@ -172,9 +172,9 @@ struct HostStore {
 }
 
 impl HostStore {
-    /// The edge and KV tiers; `panic_on_get` arms the test hook on the edge.
+    /// The Cache API and KV tiers; `panic_on_get` arms the test hook on the Cache API tier.
     fn tiers(panic_on_get: bool) -> (HostStore, HostStore) {
-        let edge = HostStore {
+        let cache = HostStore {
             tier: TIER_EDGE,
             panic_on_get,
         };
@@ -182,14 +182,14 @@ impl HostStore {
             tier: TIER_KV,
             panic_on_get: false,
         };
-        (edge, kv)
+        (cache, kv)
     }
 }
 
 impl ChartStore for HostStore {
     async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
         if self.panic_on_get {
-            panic!("x-harness-panic: panicking inside the edge lookup");
+            panic!("x-harness-panic: panicking inside the Cache API lookup");
         }
         let n = unsafe { store_get(self.tier, key.as_ptr(), key.len() as u32) };
         match n {
@@ -246,14 +246,14 @@ pub unsafe extern "C" fn burst(ptr: *const u8, len: u32, n: u32) -> u64 {
         return u64::MAX;
     };
     let req = Request::new(&w.method, &w.target);
-    let (edge, kv) = HostStore::tiers(false);
-    let (edge, kv) = (Yielding(edge), Yielding(kv));
+    let (cache, kv) = HostStore::tiers(false);
+    let (cache, kv) = (Yielding(cache), Yielding(kv));
     let responses = HOT.with(|hot| {
         let tasks: Vec<_> = (0..n)
             .map(|_| async {
-                let out = flow::handle(&req, hot, &edge, &kv, &YieldingHost).await;
+                let out = flow::handle(&req, hot, &cache, &kv, &YieldingHost).await;
                 if let Some(wb) = &out.write_back {
-                    for line in flow::write_back(wb, hot, &edge, &kv).await {
+                    for line in flow::write_back(wb, hot, &cache, &kv).await {
                         host_log(&line);
                     }
                 }
@@ -286,7 +286,7 @@ impl Host for YieldingHost {
         flow::TierPolicy::Always
     }
 
-    fn edge_policy(&self) -> flow::TierPolicy {
+    fn cache_policy(&self) -> flow::TierPolicy {
         flow::TierPolicy::Always
     }
     async fn may_render(&self) -> Result<(), u32> {

@@ -1,143 +1,9 @@
-//! Request to canonical chart spec: the contract's parameters, their bounds,
-//! and the one spelling of a chart that its identity is computed from.
+//! The query string to a [`ChartSpec`]: parameters, their bounds and
+//! the errors that name them.
 
 use std::fmt::{self, Write as _};
 
-/// Bounds from the contract (API.md), in one place so errors can quote them.
-pub mod limits {
-    pub const NAME_MAX: usize = 64;
-    pub const VALUES_MAX: usize = 10_000;
-    pub const N_MIN: u32 = 1;
-    pub const N_MAX: u32 = 100_000;
-    pub const N_DEFAULT: u32 = 1000;
-    pub const BINS_MIN: u32 = 1;
-    pub const BINS_MAX: u32 = 1000;
-    pub const BINS_DEFAULT: u32 = 100;
-    pub const TITLE_MAX_CHARS: usize = 200;
-    pub const SIZE_MIN: u32 = 64;
-    pub const SIZE_MAX: u32 = 4096;
-    pub const WIDTH_DEFAULT: u32 = 640;
-    pub const HEIGHT_DEFAULT: u32 = 480;
-    pub const DPR_MAX: u32 = 3;
-    pub const PIXELS_MAX: u64 = 4_194_304;
-    /// The largest magnitude a value may have. Charts draw every finite
-    /// number inside +-1e300 exactly as binned; beyond it the axis' own
-    /// arithmetic (span plus 5% air) would overflow `f64`.
-    pub const VALUE_ABS_MAX: f64 = 1e300;
-    /// The longest unknown parameter name echoed in `X-Chart-Error`.
-    pub const ECHO_MAX: usize = 40;
-}
-
-/// Where the numbers come from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Data {
-    /// `n` standard-normal draws seeded from the chart name (or fresh entropy).
-    Draws { n: u32 },
-    /// The user's own finite numbers.
-    Values(Vec<f64>),
-}
-
-/// Number of bins: fixed, or chosen from the data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bins {
-    Fixed(u32),
-    Auto,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Theme {
-    Light,
-    Dark,
-}
-
-impl Theme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-}
-
-/// A chart, fully resolved: defaults filled in, numbers parsed. Two requests
-/// that mean the same chart produce equal specs and equal [`ChartSpec::canonical`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartSpec {
-    pub name: String,
-    pub data: Data,
-    pub bins: Bins,
-    pub title: String,
-    pub width: u32,
-    pub height: u32,
-    pub dpr: u32,
-    pub theme: Theme,
-}
-
-impl ChartSpec {
-    /// The classic chart of the seed recipe: 1000 draws, 100 bins, 640x480.
-    pub fn classic(name: &str) -> ChartSpec {
-        ChartSpec {
-            name: name.to_string(),
-            data: Data::Draws {
-                n: limits::N_DEFAULT,
-            },
-            bins: Bins::Fixed(limits::BINS_DEFAULT),
-            title: default_title(name),
-            width: limits::WIDTH_DEFAULT,
-            height: limits::HEIGHT_DEFAULT,
-            dpr: 1,
-            theme: Theme::Light,
-        }
-    }
-
-    /// Pixel size of the PNG.
-    pub fn pixel_size(&self) -> (u32, u32) {
-        (self.width * self.dpr, self.height * self.dpr)
-    }
-
-    /// One unambiguous spelling of the spec (the title is length-prefixed, so
-    /// no title can imitate another field).
-    pub fn canonical(&self) -> String {
-        let mut s = String::with_capacity(96);
-        let _ = write!(s, "name={}", self.name);
-        match &self.data {
-            Data::Draws { n } => {
-                let _ = write!(s, ";draws={n}");
-            }
-            Data::Values(values) => {
-                s.push_str(";values=");
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        s.push(',');
-                    }
-                    let _ = write!(s, "{v:?}");
-                }
-            }
-        }
-        match self.bins {
-            Bins::Fixed(b) => {
-                let _ = write!(s, ";bins={b}");
-            }
-            Bins::Auto => s.push_str(";bins=auto"),
-        }
-        let _ = write!(
-            s,
-            ";w={};h={};dpr={};theme={};title={}:{}",
-            self.width,
-            self.height,
-            self.dpr,
-            self.theme.as_str(),
-            self.title.len(),
-            self.title
-        );
-        s
-    }
-}
-
-/// The title a chart gets when the query names none.
-pub fn default_title(name: &str) -> String {
-    format!("Chart for \"{name}\"")
-}
+use super::{default_title, limits, Bins, ChartSpec, Data, Theme};
 
 /// A request parameter that breaks the contract; the message names the
 /// parameter and the bound.
@@ -230,7 +96,7 @@ pub fn parse(name: &str, query: Option<&str>, kind: RouteKind) -> Result<ChartSp
         };
         let key = form_decode(k).map_err(|m| ParamError::new("query", m))?;
         if key == "sig" {
-            // The URL's signature (crate::sign) is checked before parsing
+            // The URL's signature (crate::serve::sign) is checked before parsing
             // and is not part of the chart's identity.
             continue;
         }

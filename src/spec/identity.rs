@@ -116,8 +116,11 @@ mod tests {
             assert!(v1 > v0, "renderer {v1} listed after {v0}");
             assert!(t1 > t0, "renderer {v1} released no later than {v0}");
         }
-        let date = crate::httpdate::format(RENDERER_RELEASED);
-        assert_eq!(crate::httpdate::parse(&date), Some(RENDERER_RELEASED));
+        let date = crate::serve::httpdate::format(RENDERER_RELEASED);
+        assert_eq!(
+            crate::serve::httpdate::parse(&date),
+            Some(RENDERER_RELEASED)
+        );
     }
 
     #[test]

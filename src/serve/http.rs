@@ -1,7 +1,7 @@
 //! HTTP as the core sees it: a request and response with no runtime types,
 //! and the caching rules of RFC 9110/9111 as small pure functions.
 
-use crate::httpdate;
+use crate::serve::httpdate;
 
 /// What the core needs of a request. Header values are as received (several
 /// field lines of one name joined with ", ").

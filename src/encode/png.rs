@@ -1,11 +1,11 @@
 //! PNG encoding of a palette canvas: 4-bit indexed (the palette has 16
 //! entries), no row filters (the PNG spec's advice for palette images; the
-//! compressor finds the row above by itself), compressed by [`crate::deflate`]
+//! compressor finds the row above by itself), compressed by [`crate::encode::deflate`]
 //! and framed by the png crate.
 
-use crate::deflate;
-use crate::draw::Canvas;
-use crate::theme::PALETTE_LEN;
+use crate::chart::histogram::Canvas;
+use crate::encode::deflate;
+use crate::raster::palette::PALETTE_LEN;
 
 const _: () = assert!(PALETTE_LEN <= 16, "4-bit PNG needs at most 16 colours");
 
@@ -77,9 +77,9 @@ pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raster::palette::palette;
     use crate::spec::Theme;
     use crate::test_rng::XorShift;
-    use crate::theme::palette;
 
     fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>) {
         let mut dec = png::Decoder::new(std::io::Cursor::new(png_bytes));

@@ -1,18 +1,20 @@
 //! The request flow, written once for every runtime: route, parse, answer
-//! revalidations before any I/O, look up the isolate's memory, the edge
-//! cache, then KV (checking what storage returns), render on a miss, and
+//! revalidations before any I/O, look up the isolate's memory, the Cache
+//! API, then KV (checking what storage returns), render on a miss, and
 //! hand back what to store after the response has gone out.
 
 use std::future::Future;
 use std::task::Poll;
 
-use crate::http::{not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE};
-use crate::httpdate;
-use crate::identity::{identity, Identity};
 use crate::render::{render_chart, render_message_png, render_with_seed};
-use crate::sign::{verify, SigningKeys, NO_KEYS};
+use crate::serve::http::{
+    not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE,
+};
+use crate::serve::httpdate;
+use crate::serve::sign::{verify, SigningKeys, NO_KEYS};
+use crate::serve::store::{ChartStore, HotCache, StoredChart, CONTENT_TYPE_PNG};
+use crate::spec::identity::{identity, Identity};
 use crate::spec::{parse, ParamError, RouteKind};
-use crate::store::{ChartStore, HotCache, StoredChart, CONTENT_TYPE_PNG};
 
 /// What the flow needs from its runtime besides storage: a clock, entropy,
 /// the owner's configuration, and the render budget.
@@ -31,7 +33,7 @@ pub trait Host {
         TierPolicy::default()
     }
     /// When the Cache API is read and written (`CACHE_POLICY`).
-    fn edge_policy(&self) -> TierPolicy {
+    fn cache_policy(&self) -> TierPolicy {
         TierPolicy::default()
     }
     /// The render budget of this request's client, asked only when a render
@@ -96,7 +98,7 @@ impl TierPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     Memory,
-    Edge,
+    Cache,
     Kv,
     Render,
 }
@@ -105,19 +107,19 @@ impl Source {
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Memory => "memory",
-            Source::Edge => "edge",
+            Source::Cache => "cache",
             Source::Kv => "kv",
             Source::Render => "render",
         }
     }
 }
 
-/// Stores to make after the response is sent (`ctx.wait_until` at the edge).
+/// Stores to make after the response is sent (`ctx.wait_until` in Workers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteBack {
     pub key: String,
     pub chart: StoredChart,
-    pub to_edge: bool,
+    pub to_cache: bool,
     pub to_kv: bool,
 }
 
@@ -160,9 +162,9 @@ impl Outcome {
             "error": r.get("X-Chart-Error"),
             "render_ms": self.render_ms,
             "bytes": r.body.len(),
-            "stores": self.write_back.as_ref().and_then(|w| match (w.to_edge, w.to_kv) {
-                (true, true) => Some("edge+kv"),
-                (true, false) => Some("edge"),
+            "stores": self.write_back.as_ref().and_then(|w| match (w.to_cache, w.to_kv) {
+                (true, true) => Some("cache+kv"),
+                (true, false) => Some("cache"),
                 (false, true) => Some("kv"),
                 (false, false) => None,
             }),
@@ -207,7 +209,7 @@ pub fn route(path: &str) -> Route<'_> {
 pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
     hot: &HotCache,
-    edge: &E,
+    cache: &E,
     kv: &K,
     host: &H,
 ) -> Outcome {
@@ -253,7 +255,7 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
             Outcome::only(r)
         }
         Route::Random => random_chart(req, host, signed).await,
-        Route::Chart(name) => named_chart(req, name, hot, edge, kv, host, signed).await,
+        Route::Chart(name) => named_chart(req, name, hot, cache, kv, host, signed).await,
     };
     if req.is_head() {
         outcome.response.body.clear();
@@ -272,7 +274,7 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
     name: &str,
     hot: &HotCache,
-    edge: &E,
+    cache: &E,
     kv: &K,
     host: &H,
     signed: bool,
@@ -300,14 +302,14 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     }
     // The Cache API and KV at the same time: a miss waits for the slower of
     // the two, not for both in turn.
-    let use_edge = host.edge_policy().applies(&spec);
+    let use_cache = host.cache_policy().applies(&spec);
     let use_kv = host.kv_policy().applies(&spec);
-    let (edge_hit, kv_hit) = match (use_edge, use_kv) {
+    let (cache_hit, kv_hit) = match (use_cache, use_kv) {
         (true, true) => {
-            let (e, k) = join(lookup(edge, &id, "edge"), lookup(kv, &id, "kv")).await;
+            let (e, k) = join(lookup(cache, &id, "cache"), lookup(kv, &id, "kv")).await;
             (Some(e), Some(k))
         }
-        (true, false) => (Some(lookup(edge, &id, "edge").await), None),
+        (true, false) => (Some(lookup(cache, &id, "cache").await), None),
         (false, true) => (None, Some(lookup(kv, &id, "kv").await)),
         (false, false) => (None, None),
     };
@@ -320,18 +322,18 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
             None
         }
     };
-    let (edge_hit, kv_hit) = (edge_hit.and_then(&mut note), kv_hit.and_then(&mut note));
-    if let Some(chart) = edge_hit {
+    let (cache_hit, kv_hit) = (cache_hit.and_then(&mut note), kv_hit.and_then(&mut note));
+    if let Some(chart) = cache_hit {
         hot.put(&id.key, &chart.body);
-        timing.push("edge;desc=\"hit\"".into());
-        out.response = chart_response(&id, chart.body, Source::Edge, &timing, &faults);
+        timing.push("cache;desc=\"hit\"".into());
+        out.response = chart_response(&id, chart.body, Source::Cache, &timing, &faults);
         return out;
     }
     timing.push(
-        if use_edge {
-            "edge;desc=\"miss\""
+        if use_cache {
+            "cache;desc=\"miss\""
         } else {
-            "edge;desc=\"skipped\""
+            "cache;desc=\"skipped\""
         }
         .into(),
     );
@@ -339,10 +341,10 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
         hot.put(&id.key, &chart.body);
         timing.push("kv;desc=\"hit\"".into());
         out.response = chart_response(&id, chart.body.clone(), Source::Kv, &timing, &faults);
-        out.write_back = use_edge.then(|| WriteBack {
+        out.write_back = use_cache.then(|| WriteBack {
             key: id.key.clone(),
             chart,
-            to_edge: true,
+            to_cache: true,
             to_kv: false,
         });
         return out;
@@ -391,10 +393,10 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
             let stored = StoredChart::new(&id, png);
             out.response =
                 chart_response(&id, stored.body.clone(), Source::Render, &timing, &faults);
-            out.write_back = (use_edge || use_kv).then(|| WriteBack {
+            out.write_back = (use_cache || use_kv).then(|| WriteBack {
                 key: id.key.clone(),
                 chart: stored,
-                to_edge: use_edge,
+                to_cache: use_cache,
                 to_kv: use_kv,
             });
             out
@@ -482,7 +484,7 @@ fn too_many_renders(req: &Request, retry_after: u32) -> Response {
 pub async fn write_back<E: ChartStore, K: ChartStore>(
     wb: &WriteBack,
     hot: &HotCache,
-    edge: &E,
+    cache: &E,
     kv: &K,
 ) -> Vec<String> {
     let mut log = Vec::new();
@@ -496,9 +498,9 @@ pub async fn write_back<E: ChartStore, K: ChartStore>(
             }
         }
     }
-    if wb.to_edge {
-        if let Err(e) = edge.put(&wb.key, &wb.chart).await {
-            log.push(format!("edge put for {} failed: {}", wb.key, e.0));
+    if wb.to_cache {
+        if let Err(e) = cache.put(&wb.key, &wb.chart).await {
+            log.push(format!("cache put for {} failed: {}", wb.key, e.0));
         }
     }
     hot.end_store(&wb.key);

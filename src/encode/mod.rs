@@ -1,0 +1,4 @@
+//! Bytes on the wire: the PNG encoder and its deflate stream.
+
+pub mod deflate;
+pub mod png;

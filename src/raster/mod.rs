@@ -1,0 +1,3 @@
+//! Pictures as pixels: the palette every PNG is drawn with.
+
+pub mod palette;

@@ -1,0 +1,10 @@
+//! Requests to responses, for any runtime: HTTP rules ([`http`],
+//! [`httpdate`]), signed URLs ([`sign`]), the request flow ([`flow`])
+//! against the storage trait ([`store`]) and the isolate's memory ([`hot`]).
+
+pub mod flow;
+pub mod hot;
+pub mod http;
+pub mod httpdate;
+pub mod sign;
+pub mod store;
