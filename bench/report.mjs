@@ -30,7 +30,7 @@ console.log(`machine: ${rust.machine.cpu}, ${rust.machine.cores} cores`);
 console.log('spec                                      native ms  wasm ms      fuel  png bytes');
 for (const r of rust.renders) console.log(`${r.spec.padEnd(42)}${f(r.native_ms, 3).padStart(9)}${f(r.wasm_ms, 3).padStart(9)}${String(r.fuel).padStart(10)}${String(r.png_bytes).padStart(11)}`);
 const s = rust.native_classic_ms;
-console.log(`classic native stages ms: data ${f(s.data_and_binning, 3)}, drawing ${f(s.drawing, 3)}, text ${f(s.text, 3)}, png ${f(s.png_encoding, 3)}`);
+console.log(`classic native stages ms: data ${f(s.data_and_binning, 3)}, layout ${f(s.layout, 3)}, paint ${f(s.paint, 3)}, png ${f(s.png_encoding, 3)}`);
 const cc = rust.classic_compression;
 console.log(`classic image data (${cc.scanline_bytes} bytes unpacked): ours ${cc.ours.zlib_bytes} bytes in ${f(cc.ours.ms, 3)} ms, miniz level 9 ${cc.miniz_level_9.zlib_bytes} bytes in ${f(cc.miniz_level_9.ms, 3)} ms`);
 console.log(`wasmtime: compile ${f(rust.wasmtime.module_compile_ms, 0)} ms, instantiate ${f(rust.wasmtime.instantiate_ms, 3)} ms`);

@@ -7,10 +7,11 @@
 
 use std::time::Instant;
 
-use edgechart::chart::histogram::{draw_histogram, TextMode};
+use edgechart::chart::histogram::layout_histogram;
 use edgechart::chart::{binning, data};
 use edgechart::encode::deflate;
 use edgechart::encode::png::{encode_png, line_len, scanlines};
+use edgechart::raster::canvas::paint;
 use edgechart::render::render_chart;
 use edgechart::spec::{parse, ChartSpec, RouteKind};
 use serde_json::json;
@@ -102,17 +103,18 @@ fn main() {
     let seed = data::seed_for_name(&spec.name);
     let samples = data::samples(&spec.data, seed);
     let hist = binning::histogram(&samples, spec.bins);
-    let canvas = draw_histogram(&hist, &spec, TextMode::Draw).unwrap();
+    let scene = layout_histogram(&hist, &spec).unwrap();
+    let canvas = paint(&scene, spec.colors());
     let reps = 300;
     let t_data = time_ms(reps, || {
         let s = data::samples(&spec.data, seed);
         std::hint::black_box(binning::histogram(&s, spec.bins));
     });
-    let t_shapes = time_ms(reps, || {
-        std::hint::black_box(draw_histogram(&hist, &spec, TextMode::Skip).unwrap());
+    let t_layout = time_ms(reps, || {
+        std::hint::black_box(layout_histogram(&hist, &spec).unwrap());
     });
-    let t_draw = time_ms(reps, || {
-        std::hint::black_box(draw_histogram(&hist, &spec, TextMode::Draw).unwrap());
+    let t_paint = time_ms(reps, || {
+        std::hint::black_box(paint(&scene, spec.colors()));
     });
     let t_encode = time_ms(reps, || {
         std::hint::black_box(encode_png(&canvas).unwrap());
@@ -208,7 +210,7 @@ fn main() {
 
     let report = json!({
         "machine": { "cpu": cpu, "cores": cores },
-        "native_classic_ms": { "data_and_binning": t_data, "drawing": t_shapes, "text": (t_draw - t_shapes).max(0.0), "png_encoding": t_encode, "total": t_total },
+        "native_classic_ms": { "data_and_binning": t_data, "layout": t_layout, "paint": t_paint, "png_encoding": t_encode, "total": t_total },
         "wasmtime": { "module_compile_ms": compile_ms, "instantiate_ms": instantiate_ms, "module_bytes": bytes.len() },
         "classic_compression": {
             "scanline_bytes": lines.len(),

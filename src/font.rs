@@ -1,20 +1,18 @@
-//! Text from the font embedded in the binary (a DejaVu Sans subset, see
-//! `assets/fonts/LICENSE`): measuring, and rasterizing into coverage levels.
+//! The font embedded in the binary (a DejaVu Sans subset, see
+//! `assets/fonts/LICENSE`): glyph lookup, line layout, metrics and outlines.
+//! The chart measures with it, the raster draws its coverage
+//! ([`crate::raster::text`]) and the SVG its outlines, so every format puts
+//! the same glyph at the same place.
 //!
 //! plotters cannot draw text on wasm32-unknown-unknown (its text path needs a
-//! browser DOM), so every caption and tick label goes through here. Coverage is
-//! quantized to [`COVERAGE_LEVELS`] steps, which keeps the number of distinct
-//! colours small (good for a palette PNG) and identical on every target.
+//! browser DOM), so every caption and tick label goes through here.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use ab_glyph::{point, Font, FontRef, GlyphId, PxScale, ScaleFont};
+pub use ab_glyph::GlyphId;
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 
 static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-subset.ttf");
-
-/// Anti-aliasing steps: coverage is rounded to `k / COVERAGE_LEVELS`.
-pub const COVERAGE_LEVELS: u8 = 12;
 
 /// Drawn in place of any character the embedded font lacks (WHITE SQUARE).
 pub const PLACEHOLDER: char = '\u{25A1}';
@@ -39,137 +37,72 @@ pub struct TextExtent {
     pub height: i32,
 }
 
-/// A rasterized glyph: coverage levels in a `width x height` box whose
-/// top-left corner is `(left, top)` relative to the pen on the baseline.
-struct GlyphBitmap {
-    left: i32,
-    top: i32,
-    width: usize,
-    coverage: Vec<u8>,
+/// The glyphs of a line of text at `em_px` pixels per em: each glyph and
+/// its pen position (whole pixels from the line's start), and the advance
+/// of the whole line. Raster and SVG both place glyphs from here.
+pub fn layout(text: &str, em_px: f32) -> (Vec<(GlyphId, i32)>, i32) {
+    let f = font();
+    let scaled = f.as_scaled(px_scale(em_px));
+    let placeholder = f.glyph_id(PLACEHOLDER);
+    let mut pen = 0.0f32;
+    let mut prev: Option<GlyphId> = None;
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let mut id = f.glyph_id(c);
+        if id.0 == 0 {
+            id = placeholder;
+        }
+        if let Some(p) = prev {
+            pen += scaled.kern(p, id);
+        }
+        out.push((id, libm::roundf(pen) as i32));
+        pen += scaled.h_advance(id);
+        prev = Some(id);
+    }
+    (out, libm::ceilf(pen) as i32)
 }
 
-/// Lays out and rasterizes lines of text; caches glyph bitmaps per size, so
-/// repeated digits in tick labels are rasterized once per chart.
-#[derive(Default)]
-pub struct Typesetter {
-    cache: HashMap<(u16, u32), GlyphBitmap>,
+/// Width and line height of `text` at `em_px` pixels per em.
+pub fn measure(text: &str, em_px: f32) -> TextExtent {
+    let (_, width) = layout(text, em_px);
+    let (ascent, height) = line_metrics(em_px);
+    TextExtent {
+        width,
+        ascent,
+        height,
+    }
 }
 
-impl Typesetter {
-    pub fn new() -> Typesetter {
-        Typesetter::default()
-    }
+/// Font units per em: glyph outlines are in these units, y up.
+pub fn units_per_em() -> f32 {
+    font().units_per_em().unwrap_or(2048.0)
+}
 
-    /// The pen positions of `text` at `em_px` pixels per em, and the advance.
-    fn layout(text: &str, em_px: f32) -> (Vec<(GlyphId, i32)>, i32) {
-        let f = font();
-        let scaled = f.as_scaled(px_scale(em_px));
-        let placeholder = f.glyph_id(PLACEHOLDER);
-        let mut pen = 0.0f32;
-        let mut prev: Option<GlyphId> = None;
-        let mut out = Vec::with_capacity(text.len());
-        for c in text.chars() {
-            let mut id = f.glyph_id(c);
-            if id.0 == 0 {
-                id = placeholder;
-            }
-            if let Some(p) = prev {
-                pen += scaled.kern(p, id);
-            }
-            out.push((id, libm::roundf(pen) as i32));
-            pen += scaled.h_advance(id);
-            prev = Some(id);
-        }
-        (out, libm::ceilf(pen) as i32)
-    }
+/// The outline of glyph `id` in font units (y up), for vector output.
+pub fn outline(id: GlyphId) -> Option<ab_glyph::Outline> {
+    font().outline(id)
+}
 
-    /// Width and line height of `text` at `em_px` pixels per em.
-    pub fn measure(&self, text: &str, em_px: f32) -> TextExtent {
-        let (_, width) = Self::layout(text, em_px);
-        let (ascent, height) = line_metrics(em_px);
-        TextExtent {
-            width,
-            ascent,
-            height,
-        }
-    }
-
-    /// Rasterizes `text` with its line box's top-left corner at `(x, y)`,
-    /// calling `plot(px, py, level)` for every pixel with coverage
-    /// `level / COVERAGE_LEVELS > 0`.
-    pub fn draw(
-        &mut self,
-        text: &str,
-        em_px: f32,
-        x: i32,
-        y: i32,
-        mut plot: impl FnMut(i32, i32, u8),
-    ) {
-        let (glyphs, _) = Self::layout(text, em_px);
-        let (ascent, _) = line_metrics(em_px);
-        let baseline = y + ascent;
-        for (id, pen) in glyphs {
-            let bitmap = self
-                .cache
-                .entry((id.0, em_px.to_bits()))
-                .or_insert_with(|| rasterize(id, em_px));
-            if bitmap.width == 0 {
-                continue;
-            }
-            for (row, line) in bitmap.coverage.chunks_exact(bitmap.width).enumerate() {
-                for (col, &level) in line.iter().enumerate() {
-                    if level > 0 {
-                        plot(
-                            x + pen + bitmap.left + col as i32,
-                            baseline + bitmap.top + row as i32,
-                            level,
-                        );
-                    }
-                }
-            }
-        }
-    }
+/// Glyph `id` scaled to `em_px` with its pen at the origin, ready to
+/// rasterize; `None` for glyphs without ink (space).
+pub fn outlined(id: GlyphId, em_px: f32) -> Option<ab_glyph::OutlinedGlyph> {
+    font().outline_glyph(id.with_scale_and_position(px_scale(em_px), ab_glyph::point(0.0, 0.0)))
 }
 
 /// ab_glyph's `PxScale` is the height of ascent minus descent; convert from
 /// pixels per em, which is what font sizes mean everywhere else.
-fn px_scale(em_px: f32) -> PxScale {
+pub fn px_scale(em_px: f32) -> PxScale {
     let f = font();
     let upem = f.units_per_em().unwrap_or(2048.0);
     PxScale::from(em_px * f.height_unscaled() / upem)
 }
 
-fn line_metrics(em_px: f32) -> (i32, i32) {
+/// Ascent and line height at `em_px`, in whole pixels.
+pub fn line_metrics(em_px: f32) -> (i32, i32) {
     let scaled = font().as_scaled(px_scale(em_px));
     let ascent = libm::ceilf(scaled.ascent()) as i32;
     let descent = libm::ceilf(-scaled.descent()) as i32;
     (ascent, ascent + descent)
-}
-
-fn rasterize(id: GlyphId, em_px: f32) -> GlyphBitmap {
-    let glyph = id.with_scale_and_position(px_scale(em_px), point(0.0, 0.0));
-    let Some(outlined) = font().outline_glyph(glyph) else {
-        return GlyphBitmap {
-            left: 0,
-            top: 0,
-            width: 0,
-            coverage: Vec::new(),
-        };
-    };
-    let bounds = outlined.px_bounds();
-    let width = bounds.width() as usize;
-    let height = bounds.height() as usize;
-    let mut coverage = vec![0u8; width * height];
-    outlined.draw(|x, y, c| {
-        let level = libm::roundf(c.clamp(0.0, 1.0) * f32::from(COVERAGE_LEVELS)) as u8;
-        coverage[y as usize * width + x as usize] = level;
-    });
-    GlyphBitmap {
-        left: bounds.min.x as i32,
-        top: bounds.min.y as i32,
-        width,
-        coverage,
-    }
 }
 
 #[cfg(test)]
@@ -178,40 +111,35 @@ mod tests {
 
     #[test]
     fn measures_grow_with_text_and_size() {
-        let t = Typesetter::new();
-        let a = t.measure("12", 13.0);
-        let b = t.measure("1234", 13.0);
-        let c = t.measure("1234", 26.0);
+        let a = measure("12", 13.0);
+        let b = measure("1234", 13.0);
+        let c = measure("1234", 26.0);
         assert!(b.width > a.width && a.width > 0);
         assert!(c.width >= 2 * b.width - 2 && c.height > b.height);
         assert!(a.ascent > 0 && a.ascent < a.height);
     }
 
     #[test]
-    fn missing_glyphs_draw_the_placeholder() {
+    fn missing_glyphs_lay_out_as_the_placeholder() {
         assert!(has_glyph('a') && has_glyph('Ж') && has_glyph(PLACEHOLDER));
         assert!(!has_glyph('漢'));
-        let mut t = Typesetter::new();
-        let mut missing = Vec::new();
-        t.draw("漢", 20.0, 0, 0, |x, y, l| missing.push((x, y, l)));
-        let mut square = Vec::new();
-        t.draw("\u{25A1}", 20.0, 0, 0, |x, y, l| square.push((x, y, l)));
-        assert!(!missing.is_empty());
-        assert_eq!(missing, square);
+        assert_eq!(layout("漢", 20.0), layout("\u{25A1}", 20.0));
     }
 
     #[test]
-    fn drawing_stays_inside_the_measured_box() {
-        let mut t = Typesetter::new();
-        let text = "Chart for \"gjpq\" ÅÉ";
-        let e = t.measure(text, 16.0);
-        let mut n = 0;
-        t.draw(text, 16.0, 10, 20, |x, y, level| {
-            n += 1;
-            assert!(level <= COVERAGE_LEVELS);
-            assert!((9..=10 + e.width + 1).contains(&x), "x {x}");
-            assert!((20..20 + e.height + 1).contains(&y), "y {y}");
-        });
-        assert!(n > 100);
+    fn glyphs_have_outlines_in_font_units() {
+        let (glyphs, _) = layout("A", 16.0);
+        let o = outline(glyphs[0].0).expect("A has an outline");
+        // y up: the apex of an A is well above the baseline, inside one em.
+        let top = o
+            .curves
+            .iter()
+            .map(|c| match c {
+                ab_glyph::OutlineCurve::Line(a, b) => a.y.max(b.y),
+                ab_glyph::OutlineCurve::Quad(a, b, c) => a.y.max(b.y).max(c.y),
+                ab_glyph::OutlineCurve::Cubic(a, b, c, d) => a.y.max(b.y).max(c.y).max(d.y),
+            })
+            .fold(f32::MIN, f32::max);
+        assert!(top > 0.5 * units_per_em() && top <= units_per_em(), "{top}");
     }
 }

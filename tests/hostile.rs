@@ -9,14 +9,16 @@
 //! Case counts are kept small so the test command stays fast;
 //! `PROPTEST_CASES=5000 cargo test --release --test hostile` raises them.
 
+use edgechart::chart::scene::Ink;
+use edgechart::chart::theme::Colors;
 use edgechart::encode::png::{encode_png, scanlines};
-use edgechart::raster::palette::{ink, palette, PALETTE_LEN};
+use edgechart::raster::palette::{index, palette, PALETTE_LEN};
 use edgechart::serve::flow::handle;
 use edgechart::serve::http::{if_none_match_matches, Request, Response};
 use edgechart::serve::store::HotCache;
-use edgechart::spec::{parse, RouteKind, Theme};
+use edgechart::spec::{parse, RouteKind};
 use edgechart::testing::{block_on, FixedHost, MemoryStore};
-use edgechart::{chart::histogram::Canvas, serve::httpdate};
+use edgechart::{raster::canvas::Canvas, serve::httpdate};
 use proptest::prelude::*;
 
 #[path = "support/png_rgb.rs"]
@@ -116,7 +118,7 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
 /// Pixels of the bar colour in a light chart.
 fn bar_pixels(png_bytes: &[u8]) -> usize {
     let (_, _, rgb) = decode_rgb(png_bytes);
-    let bar = palette(Theme::Light)[ink::BAR as usize];
+    let bar = palette(Colors::Light)[index(Ink::Bar) as usize];
     rgb.chunks(3).filter(|p| p == &bar.as_slice()).count()
 }
 
@@ -503,7 +505,7 @@ const MONTHS: [&str; 12] = [
 /// Canvases an encoder finds hard: noise, long runs, alternating bytes,
 /// rows repeating at a distance, a diagonal, and sparse dots.
 fn canvas(width: u32, height: u32, pattern: u8, seed: u64) -> Canvas {
-    let mut c = Canvas::new(width, height, palette(Theme::Light));
+    let mut c = Canvas::new(width, height, palette(Colors::Light));
     let mut x = seed | 1;
     let mut next = move || {
         x ^= x << 13;

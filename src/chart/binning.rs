@@ -84,7 +84,7 @@ fn auto_bins(samples: &[f64], lo: f64, hi: f64) -> usize {
     }
     let sturges = libm::ceil(libm::log2(n as f64)) as usize + 1;
     let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    sorted.sort_unstable_by(f64::total_cmp);
     let iqr = quantile(&sorted, 0.75) - quantile(&sorted, 0.25);
     let fd = if iqr > 0.0 {
         let width = 2.0 * iqr / libm::cbrt(n as f64);

@@ -1,64 +1,18 @@
-//! Drawing a histogram with plotters into a palette-indexed buffer
-//! (plotters-bitmap with a one-byte pixel format), with text routed through
-//! the embedded font ([`crate::font`]).
-//!
-//! Colours handed to plotters are not colours: the red channel carries a
-//! palette index ([`ink`]), and [`IndexedPixel`] stores it as the pixel. The
-//! chart is therefore drawn straight into the bytes the PNG encoder packs,
-//! with no RGB buffer and no colour quantization.
+//! The histogram's layout: plotters places the caption, the plot area, the
+//! axes, our ticks ([`nice_ticks`]) and the bars, onto a [`SceneBackend`];
+//! the result is a [`Scene`] every format draws.
 
 use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters_backend::{
-    text_anchor::{HPos, VPos},
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
-};
-use plotters_bitmap::bitmap_pixel::PixelFormat;
 
 use crate::chart::binning::Histogram;
+use crate::chart::scene::{Ink, Scene, SceneBackend};
 use crate::chart::ticks::nice_ticks;
-use crate::font::Typesetter;
-use crate::raster::palette::{ink, palette, text_ink, Rgb, PALETTE_LEN};
+use crate::font::measure;
 use crate::spec::ChartSpec;
-
-/// A palette image: one byte (a palette index) per pixel, row-major.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Canvas {
-    pub width: u32,
-    pub height: u32,
-    pub pixels: Vec<u8>,
-    pub palette: [Rgb; PALETTE_LEN],
-}
-
-impl Canvas {
-    /// A canvas filled with the background ink.
-    pub fn new(width: u32, height: u32, palette: [Rgb; PALETTE_LEN]) -> Canvas {
-        let pixels = vec![ink::BACKGROUND; width as usize * height as usize];
-        Canvas {
-            width,
-            height,
-            pixels,
-            palette,
-        }
-    }
-
-    /// Sets one pixel; outside the canvas is ignored.
-    pub fn put(&mut self, x: i32, y: i32, index: u8) {
-        if x >= 0 && y >= 0 && (x as u32) < self.width && (y as u32) < self.height {
-            self.pixels[y as usize * self.width as usize + x as usize] = index;
-        }
-    }
-}
-
-/// Whether to rasterize text (the benchmark turns it off to time text alone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextMode {
-    Draw,
-    Skip,
-}
 
 /// A drawing failure inside plotters (should not happen for valid specs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,22 +44,12 @@ const LAYOUT: Layout = Layout {
     gap: 4,
 };
 
-/// The plotters "colour" that draws palette entry `index`.
-fn ink_color(index: u8) -> RGBColor {
-    RGBColor(index, 0, 0)
-}
-
-/// Draws the histogram of `spec` and returns the pixels.
-pub fn draw_histogram(
-    hist: &Histogram,
-    spec: &ChartSpec,
-    text: TextMode,
-) -> Result<Canvas, DrawError> {
+/// Lays out the histogram of `spec` in device pixels.
+pub fn layout_histogram(hist: &Histogram, spec: &ChartSpec) -> Result<Scene, DrawError> {
     let (w, h) = spec.pixel_size();
     let s = spec.dpr as i32;
     let sf = spec.dpr as f32;
-    let mut canvas = Canvas::new(w, h, palette(spec.theme));
-    let mut typesetter = Typesetter::new();
+    let mut scene = Scene::new(w, h);
 
     // Axis ranges: bars span [lo, hi]; 5% air on each side and above.
     let span = hist.hi - hist.lo;
@@ -117,17 +61,17 @@ pub fn draw_histogram(
     let compact = spec.width < COMPACT.0 || spec.height < COMPACT.1;
     let label_px = LAYOUT.label_px * sf;
     let title_px = LAYOUT.title_px * sf;
-    let label_h = typesetter.measure("0", label_px).height;
+    let label_h = measure("0", label_px).height;
     let plot_h = h as i32 - 2 * LAYOUT.margin * s - label_h - (LAYOUT.tick + LAYOUT.gap) * s;
     let y_ticks = nice_ticks(0.0, y1, (plot_h / (40 * s)).clamp(2, 10) as usize, true);
-    let y_label_w = widest(&typesetter, &y_ticks.labels, label_px);
+    let y_label_w = widest(&y_ticks.labels, label_px);
     let plot_w = w as i32 - 2 * LAYOUT.margin * s - y_label_w - (LAYOUT.tick + LAYOUT.gap) * s;
     // As many x labels as fit side by side with a gap: long labels (a
     // narrow range far from zero, `1.000000002e16`) get fewer ticks.
     let mut x_max = (plot_w / (70 * s)).clamp(2, 12) as usize;
     let x_ticks = loop {
         let t = nice_ticks(x0, x1, x_max, false);
-        let widest = widest(&typesetter, &t.labels, label_px);
+        let widest = widest(&t.labels, label_px);
         let spacing = match t.values.as_slice() {
             [a, b, ..] => f64::from(plot_w) * (b - a) / (x1 - x0),
             _ => f64::INFINITY,
@@ -143,7 +87,7 @@ pub fn draw_histogram(
         let (mut values, mut labels) = (Vec::new(), Vec::new());
         for (v, l) in x_ticks.values.iter().zip(&x_ticks.labels) {
             let centre = f64::from(plot_left) + (v - x0) / (x1 - x0) * f64::from(plot_w);
-            let half = f64::from(typesetter.measure(l, label_px).width) / 2.0;
+            let half = f64::from(measure(l, label_px).width) / 2.0;
             if centre - half >= 0.0 && centre + half <= f64::from(w) {
                 values.push(*v);
                 labels.push(l.clone());
@@ -152,25 +96,12 @@ pub fn draw_histogram(
         crate::chart::ticks::Ticks { values, labels }
     };
 
-    let title = fit(
-        &typesetter,
-        &spec.title,
-        title_px,
-        w as i32 - 2 * LAYOUT.margin * s,
-    );
+    let title = fit(&spec.title, title_px, w as i32 - 2 * LAYOUT.margin * s);
 
     {
-        let backend = TextBackend {
-            inner: BitMapBackend::<IndexedPixel>::with_buffer_and_format(
-                &mut canvas.pixels,
-                (w, h),
-            )
-            .map_err(|e| DrawError(e.to_string()))?,
-            typesetter: &mut typesetter,
-            text,
-        };
+        let backend = SceneBackend { scene: &mut scene };
         let root = backend.into_drawing_area();
-        let fg = ink_color(ink::FOREGROUND);
+        let fg = Ink::Foreground.tag();
         let label_style =
             TextStyle::from(("sans-serif", f64::from(label_px)).into_font()).color(&fg);
 
@@ -198,7 +129,7 @@ pub fn draw_histogram(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .bold_line_style(Color::stroke_width(&ink_color(ink::GRID), s as u32))
+            .bold_line_style(Color::stroke_width(&Ink::Grid.tag(), s as u32))
             .light_line_style(TRANSPARENT)
             .axis_style(Color::stroke_width(&fg, s as u32))
             .set_all_tick_mark_size(LAYOUT.tick * s)
@@ -209,11 +140,11 @@ pub fn draw_histogram(
             .y_label_formatter(&y_label)
             .draw()?;
 
-        // The bars, as few rectangles as their outline allows: plotters maps
-        // each bin to pixels, then horizontal bands between distinct bar
-        // tops are filled span by span (adjacent bars merged). Same pixels as
-        // one rectangle per bar, far fewer fills when bins are many.
-        let bar = ink_color(ink::BAR).filled();
+        // The bars: plotters maps each bin to pixels, then the bars become
+        // their outline, one rectangle per run of columns of equal height,
+        // left to right (bins that share a pixel column count once). The
+        // SVG draws that outline as one staircase path.
+        let bar = Ink::Bar.tag().filled();
         let bottom = chart.backend_coord(&(x0, 0.0)).1;
         let bars: Vec<(i32, i32, i32)> = (0..hist.counts.len())
             .filter(|&i| hist.counts[i] > 0)
@@ -225,12 +156,12 @@ pub fn draw_histogram(
                 (left, right.max(left + 1), top.min(bottom - 1))
             })
             .collect();
-        for band in skyline(&bars, bottom) {
-            root.draw(&Rectangle::new([(band.0, band.1), (band.2, band.3)], bar))?;
+        for (left, right, top) in profile(&bars, bottom) {
+            root.draw(&Rectangle::new([(left, top), (right, bottom)], bar))?;
         }
         root.present()?;
     }
-    Ok(canvas)
+    Ok(scene)
 }
 
 /// A linear f64 axis whose ticks are ours ([`nice_ticks`]), not plotters'.
@@ -271,48 +202,44 @@ impl Ranged for TickedAxis {
     }
 }
 
-/// Rectangles `(left, top, right, bottom)`, right and bottom exclusive,
-/// covering exactly the union of the bars `(left, right, top)` down to
-/// `bottom`: one band per distinct bar top, one rectangle per run of
-/// touching bars in it. Sweeping down the tops and merging each new bar into
-/// the runs so far keeps the work in proportion to the rectangles drawn,
-/// not bands times bars (a thousand bins have hundreds of bands).
-fn skyline(bars: &[(i32, i32, i32)], bottom: i32) -> Vec<(i32, i32, i32, i32)> {
-    let mut by_top: Vec<(i32, i32, i32)> = bars
+/// The outline of the bars `(left, right, top)` (right exclusive) standing
+/// on `bottom`: runs of pixel columns of one height, `(left, right, top)`,
+/// sorted, disjoint, and each of a height different from a touching
+/// neighbour's. The work is the plot's width plus the bars.
+fn profile(bars: &[(i32, i32, i32)], bottom: i32) -> Vec<(i32, i32, i32)> {
+    let bars: Vec<_> = bars
         .iter()
-        .filter(|&&(left, right, top)| top < bottom && left < right)
-        .map(|&(left, right, top)| (top, left, right))
+        .copied()
+        .filter(|&(left, right, top)| left < right && top < bottom)
         .collect();
-    by_top.sort_unstable();
-    // Disjoint runs sorted by x; touching runs are merged.
-    let mut runs: Vec<(i32, i32)> = Vec::new();
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < by_top.len() {
-        let top = by_top[k].0;
-        while k < by_top.len() && by_top[k].0 == top {
-            let (_, left, right) = by_top[k];
-            let first = runs.partition_point(|&(_, r)| r < left);
-            let end = runs.partition_point(|&(l, _)| l <= right);
-            let merged = if first < end {
-                (runs[first].0.min(left), runs[end - 1].1.max(right))
-            } else {
-                (left, right)
-            };
-            runs.splice(first..end, [merged]);
-            k += 1;
+    let (Some(lo), Some(hi)) = (
+        bars.iter().map(|b| b.0).min(),
+        bars.iter().map(|b| b.1).max(),
+    ) else {
+        return Vec::new();
+    };
+    let mut tops = vec![bottom; (hi - lo) as usize];
+    for &(left, right, top) in &bars {
+        for t in &mut tops[(left - lo) as usize..(right - lo) as usize] {
+            *t = (*t).min(top);
         }
-        let band_bottom = by_top.get(k).map_or(bottom, |b| b.0);
-        out.extend(runs.iter().map(|&(l, r)| (l, top, r, band_bottom)));
     }
-    out
+    let mut runs: Vec<(i32, i32, i32)> = Vec::new();
+    for (x, &top) in (lo..).zip(&tops) {
+        match runs.last_mut() {
+            Some(run) if run.1 == x && run.2 == top => run.1 = x + 1,
+            _ if top < bottom => runs.push((x, x + 1, top)),
+            _ => {}
+        }
+    }
+    runs
 }
 
 /// The width of the widest of `labels`, in pixels.
-fn widest(ts: &Typesetter, labels: &[String], em: f32) -> i32 {
+fn widest(labels: &[String], em: f32) -> i32 {
     labels
         .iter()
-        .map(|l| ts.measure(l, em).width)
+        .map(|l| measure(l, em).width)
         .max()
         .unwrap_or(0)
 }
@@ -321,13 +248,13 @@ fn widest(ts: &Typesetter, labels: &[String], em: f32) -> i32 {
 /// The cut is found by bisection over character counts (widths grow with
 /// the prefix): a few measurements, not one per character, so a 200-glyph
 /// title costs about as much as a short one.
-fn fit(ts: &Typesetter, text: &str, em: f32, max_width: i32) -> String {
-    if ts.measure(text, em).width <= max_width {
+fn fit(text: &str, em: f32, max_width: i32) -> String {
+    if measure(text, em).width <= max_width {
         return text.to_string();
     }
     let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     let candidate = |k: usize| format!("{}…", text[..ends[k]].trim_end());
-    let fits = |k: usize| ts.measure(&candidate(k), em).width <= max_width;
+    let fits = |k: usize| measure(&candidate(k), em).width <= max_width;
     if !fits(0) {
         return String::new();
     }
@@ -352,201 +279,16 @@ fn label_for(values: &[f64], labels: &[String], v: f64) -> String {
         .unwrap_or_default()
 }
 
-/// plotters' bitmap backend, but text is measured and drawn with the
-/// embedded font instead of plotters' platform font path.
-struct TextBackend<'a, 'b> {
-    inner: BitMapBackend<'a, IndexedPixel>,
-    typesetter: &'b mut Typesetter,
-    text: TextMode,
-}
-
-impl DrawingBackend for TextBackend<'_, '_> {
-    type ErrorType = <BitMapBackend<'static, IndexedPixel> as DrawingBackend>::ErrorType;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.ensure_prepared()
-    }
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.present()
-    }
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_pixel(point, color)
-    }
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_line(from, to, style)
-    }
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
-    }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_path(path, style)
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.fill_polygon(vert, style)
-    }
-    fn blit_bitmap(
-        &mut self,
-        pos: BackendCoord,
-        size: (u32, u32),
-        src: &[u8],
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.blit_bitmap(pos, size, src)
-    }
-
-    fn estimate_text_size<TStyle: BackendTextStyle>(
-        &self,
-        text: &str,
-        style: &TStyle,
-    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
-        let e = self.typesetter.measure(text, style.size() as f32);
-        Ok((e.width as u32, e.height as u32))
-    }
-
-    fn draw_text<TStyle: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        style: &TStyle,
-        pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if self.text == TextMode::Skip {
-            return Ok(());
-        }
-        let em = style.size() as f32;
-        let e = self.typesetter.measure(text, em);
-        let x = match style.anchor().h_pos {
-            HPos::Left => pos.0,
-            HPos::Center => pos.0 - e.width / 2,
-            HPos::Right => pos.0 - e.width,
-        };
-        let y = match style.anchor().v_pos {
-            VPos::Top => pos.1,
-            VPos::Center => pos.1 - e.height / 2,
-            VPos::Bottom => pos.1 - e.height,
-        };
-        // Text is always foreground ink; coverage picks the ramp entry.
-        let inner = &mut self.inner;
-        let mut result = Ok(());
-        self.typesetter.draw(text, em, x, y, |px, py, level| {
-            if result.is_ok() {
-                let color = BackendColor {
-                    alpha: 1.0,
-                    rgb: (text_ink(level), 0, 0),
-                };
-                result = inner.draw_pixel((px, py), color);
-            }
-        });
-        result
-    }
-}
-
-/// plotters-bitmap pixel format of one byte, a palette index (taken from the
-/// red channel of the colour plotters draws with, see [`ink_color`]).
-/// Everything is opaque: blending indices would be meaningless, so partial
-/// alpha paints the ink when at least half covered.
-pub struct IndexedPixel;
-
-impl PixelFormat for IndexedPixel {
-    const PIXEL_SIZE: usize = 1;
-    const EFFECTIVE_PIXEL_SIZE: usize = 1;
-
-    fn byte_at(r: u8, _g: u8, _b: u8, _a: u64, _idx: usize) -> u8 {
-        r
-    }
-
-    fn decode_pixel(data: &[u8]) -> (u8, u8, u8, u64) {
-        (data[0], 0, 0, 255)
-    }
-
-    fn blend_rect_fast(
-        target: &mut BitMapBackend<'_, Self>,
-        upper_left: (i32, i32),
-        bottom_right: (i32, i32),
-        r: u8,
-        g: u8,
-        b: u8,
-        a: f64,
-    ) {
-        if a >= 0.5 {
-            Self::fill_rect_fast(target, upper_left, bottom_right, r, g, b);
-        }
-    }
-
-    fn fill_rect_fast(
-        target: &mut BitMapBackend<'_, Self>,
-        upper_left: (i32, i32),
-        bottom_right: (i32, i32),
-        r: u8,
-        g: u8,
-        b: u8,
-    ) {
-        // Row by row through plotters-bitmap's own row copy (its raw buffer
-        // is private to that crate). Exclusive bottom-right, clipped.
-        let (w, h) = target.get_size();
-        let (x0, x1) = (
-            upper_left.0.min(bottom_right.0).max(0),
-            upper_left.0.max(bottom_right.0).min(w as i32),
-        );
-        let (y0, y1) = (
-            upper_left.1.min(bottom_right.1).max(0),
-            upper_left.1.max(bottom_right.1).min(h as i32),
-        );
-        if x1 <= x0 || y1 <= y0 {
-            return;
-        }
-        let row = vec![Self::byte_at(r, g, b, 0, 0); (x1 - x0) as usize];
-        for y in y0..y1 {
-            let _ = target.blit_bitmap((x0, y), (row.len() as u32, 1), &row);
-        }
-    }
-
-    fn draw_pixel(
-        target: &mut BitMapBackend<'_, Self>,
-        point: (i32, i32),
-        rgb: (u8, u8, u8),
-        alpha: f64,
-    ) {
-        if alpha >= 0.5 {
-            Self::fill_vertical_line_fast(target, point.0, (point.1, point.1), rgb.0, rgb.1, rgb.2);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::skyline;
+    use super::profile;
     use crate::test_rng::XorShift;
 
-    /// Paints rectangles into a small grid, for comparing covered pixels.
-    fn paint(rects: impl IntoIterator<Item = (i32, i32, i32, i32)>) -> Vec<Vec<bool>> {
+    /// Paints bars `(left, right, top)` down to `bottom` into a small grid.
+    fn paint(bars: &[(i32, i32, i32)], bottom: i32) -> Vec<Vec<bool>> {
         let mut g = vec![vec![false; 20]; 12];
-        for (l, t, r, b) in rects {
-            for row in g.iter_mut().take(b as usize).skip(t as usize) {
+        for &(l, r, t) in bars {
+            for row in g.iter_mut().take(bottom as usize).skip(t.max(0) as usize) {
                 for cell in row.iter_mut().take(r as usize).skip(l as usize) {
                     *cell = true;
                 }
@@ -556,30 +298,29 @@ mod tests {
     }
 
     #[test]
-    fn skyline_covers_exactly_the_bars() {
+    fn profile_covers_exactly_the_bars() {
         let bottom = 10;
         let bars = [
             (0, 2, 5),
             (2, 4, 3),
             (4, 6, 7),
             (8, 9, 1),
+            (8, 9, 4), // two bins in one pixel column: the taller shows
             (9, 12, 1),
             (12, 12, 4),
             (13, 15, 10),
         ];
-        let rects = skyline(&bars, bottom);
-        let want = paint(bars.iter().map(|&(l, r, t)| (l, t, r, bottom)));
-        assert_eq!(paint(rects.clone()), want);
-        // Adjacent bars of one band merge: fewer rectangles than bars.
-        assert!(rects.len() < 2 * bars.len());
-        assert!(skyline(&[], bottom).is_empty());
+        let runs = profile(&bars, bottom);
+        assert_eq!(paint(&runs, bottom), paint(&bars, bottom));
+        assert_eq!(runs, vec![(0, 2, 5), (2, 4, 3), (4, 6, 7), (8, 12, 1)]);
+        assert!(profile(&[], bottom).is_empty());
     }
 
-    /// Random bar sets, as plotters maps bins (sorted, touching or with
-    /// gaps, some empty): the union is exact, and no two rectangles of a
-    /// band touch (each run is one fill).
+    /// Random bar sets, as plotters maps bins (sorted, touching, sharing
+    /// columns or with gaps, some empty): the union is exact, runs are
+    /// sorted and disjoint, and touching runs differ in height.
     #[test]
-    fn skyline_matches_the_painted_bars_for_random_sets() {
+    fn profile_matches_the_painted_bars_for_random_sets() {
         let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
         let mut next = |n: u64| rng.below(n) as i32;
         for case in 0..500 {
@@ -588,20 +329,22 @@ mod tests {
             let mut x = next(3);
             while x < 19 {
                 let right = (x + next(4)).min(20);
-                bars.push((x, right, next(12)));
-                x = right + next(2);
+                bars.push((x, right.max(x + 1), next(12)));
+                x = right + next(2) - next(2).min(right - x);
             }
-            let rects = skyline(&bars, bottom);
-            let want = paint(bars.iter().map(|&(l, r, t)| (l, t.min(bottom), r, bottom)));
-            assert_eq!(paint(rects.clone()), want, "case {case}: {bars:?}");
-            for a in &rects {
-                for b in &rects {
-                    let same_band = a.1 == b.1 && a != b;
-                    assert!(
-                        !(same_band && (a.2 == b.0 || b.2 == a.0)),
-                        "case {case}: {a:?} touches {b:?}"
-                    );
-                }
+            let runs = profile(&bars, bottom);
+            let clipped: Vec<_> = bars
+                .iter()
+                .map(|&(l, r, t)| (l, r, t.min(bottom)))
+                .collect();
+            assert_eq!(
+                paint(&runs, bottom),
+                paint(&clipped, bottom),
+                "case {case}: {bars:?}"
+            );
+            for w in runs.windows(2) {
+                assert!(w[0].1 <= w[1].0, "case {case}: {runs:?}");
+                assert!(w[0].1 < w[1].0 || w[0].2 != w[1].2, "case {case}: {runs:?}");
             }
         }
     }

@@ -1,4 +1,10 @@
-//! Bytes on the wire: the PNG encoder and its deflate stream.
+//! Bytes on the wire, one module per format: [`png`] (with its own
+//! [`deflate`] stream), [`svg`], [`csv`] and [`json`]; [`number`] spells
+//! numbers for the data formats.
 
+pub mod csv;
 pub mod deflate;
+pub mod json;
+pub mod number;
 pub mod png;
+pub mod svg;

@@ -3,8 +3,8 @@
 //! compressor finds the row above by itself), compressed by [`crate::encode::deflate`]
 //! and framed by the png crate.
 
-use crate::chart::histogram::Canvas;
 use crate::encode::deflate;
+use crate::raster::canvas::Canvas;
 use crate::raster::palette::PALETTE_LEN;
 
 const _: () = assert!(PALETTE_LEN <= 16, "4-bit PNG needs at most 16 colours");
@@ -77,8 +77,8 @@ pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::theme::Colors;
     use crate::raster::palette::palette;
-    use crate::spec::Theme;
     use crate::test_rng::XorShift;
 
     fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>) {
@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn round_trips_odd_and_even_widths() {
         for (w, h) in [(1, 1), (37, 5), (64, 64), (101, 3)] {
-            let mut c = Canvas::new(w, h, palette(Theme::Dark));
+            let mut c = Canvas::new(w, h, palette(Colors::Dark));
             for (i, px) in c.pixels.iter_mut().enumerate() {
                 *px = (i * 7 % 16) as u8;
             }
@@ -140,7 +140,7 @@ mod tests {
         let mut next = |n: u64| rng.below(n);
         for case in 0..300 {
             let (w, h) = (1 + next(80) as u32, 1 + next(40) as u32);
-            let mut c = Canvas::new(w, h, palette(Theme::Light));
+            let mut c = Canvas::new(w, h, palette(Colors::Light));
             let w = w as usize;
             for y in 0..h as usize {
                 let repeat = y > 0 && next(3) > 0;

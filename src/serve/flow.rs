@@ -6,15 +6,16 @@
 use std::future::Future;
 use std::task::Poll;
 
-use crate::render::{render_chart, render_message_png, render_with_seed};
+use crate::raster::message::message_png;
+use crate::render::{render_chart, render_with_seed};
 use crate::serve::http::{
     not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE,
 };
 use crate::serve::httpdate;
 use crate::serve::sign::{verify, SigningKeys, NO_KEYS};
-use crate::serve::store::{ChartStore, HotCache, StoredChart, CONTENT_TYPE_PNG};
+use crate::serve::store::{ChartStore, HotCache, StoredChart};
 use crate::spec::identity::{identity, Identity};
-use crate::spec::{parse, ParamError, RouteKind};
+use crate::spec::{parse_as, Format, ParamError, RouteKind};
 
 /// What the flow needs from its runtime besides storage: a clock, entropy,
 /// the owner's configuration, and the render budget.
@@ -176,32 +177,45 @@ impl Outcome {
 /// The routes of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route<'a> {
-    /// `/charts/{name}.png`; the name is not yet validated.
-    Chart(&'a str),
-    Random,
+    /// `/charts/{name}.{ext}`; the name is not yet validated.
+    Chart(&'a str, Format),
+    /// `/random.{ext}`.
+    Random(Format),
+    /// A chart or random route with an extension no format has.
+    UnknownFormat,
     NotFound,
 }
 
 impl Route<'_> {
     pub fn name(&self) -> &'static str {
         match self {
-            Route::Chart(_) => "chart",
-            Route::Random => "random",
+            Route::Chart(..) => "chart",
+            Route::Random(_) => "random",
+            Route::UnknownFormat => "unknown-format",
             Route::NotFound => "not-found",
         }
+    }
+
+    /// Whether the route serves charts (signing and 405 apply).
+    pub fn is_chart(&self) -> bool {
+        matches!(self, Route::Chart(..) | Route::Random(_))
     }
 }
 
 pub fn route(path: &str) -> Route<'_> {
-    if path == "/random.png" {
-        return Route::Random;
+    let Some((stem, ext)) = path.rsplit_once('.') else {
+        return Route::NotFound;
+    };
+    let chart_stem = stem == "/random" || stem.starts_with("/charts/");
+    if !chart_stem || ext.contains('/') {
+        return Route::NotFound;
     }
-    match path
-        .strip_prefix("/charts/")
-        .and_then(|p| p.strip_suffix(".png"))
-    {
-        Some(name) => Route::Chart(name),
-        None => Route::NotFound,
+    let Some(format) = Format::from_extension(ext) else {
+        return Route::UnknownFormat;
+    };
+    match stem.strip_prefix("/charts/") {
+        Some(name) => Route::Chart(name, format),
+        None => Route::Random(format),
     }
 }
 
@@ -218,7 +232,7 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     // 405s included; a signed request does not spend the render budget
     // (the owner minted that URL).
     let keys = host.signing_keys();
-    let signed = keys.is_enabled() && chart_route != Route::NotFound;
+    let signed = keys.is_enabled() && chart_route.is_chart();
     let refused = signed
         .then(|| {
             let target = match &req.query {
@@ -237,7 +251,14 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
             req,
             404,
             "Not Found",
-            "no such route; charts live at /charts/{name}.png",
+            "no such route; charts live at /charts/{name}.png (or .svg, .csv, .json)",
+            None,
+        )),
+        Route::UnknownFormat => Outcome::only(error(
+            req,
+            404,
+            "Not Found",
+            &format!("no such format; a chart is {}", Format::known_list()),
             None,
         )),
         _ if req.method != "GET" && req.method != "HEAD" => {
@@ -254,8 +275,10 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
             r.set("Allow", "GET, HEAD");
             Outcome::only(r)
         }
-        Route::Random => random_chart(req, host, signed).await,
-        Route::Chart(name) => named_chart(req, name, hot, cache, kv, host, signed).await,
+        Route::Random(format) => random_chart(req, format, host, signed).await,
+        Route::Chart(name, format) => {
+            named_chart(req, name, format, hot, cache, kv, host, signed).await
+        }
     };
     if req.is_head() {
         outcome.response.body.clear();
@@ -270,16 +293,18 @@ pub fn date_now<H: Host>(host: &H) -> String {
     httpdate::format((host.now_ms() / 1000.0) as u64)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
     name: &str,
+    format: Format,
     hot: &HotCache,
     cache: &E,
     kv: &K,
     host: &H,
     signed: bool,
 ) -> Outcome {
-    let spec = match parse(name, req.query.as_deref(), RouteKind::Named) {
+    let spec = match parse_as(format, name, req.query.as_deref(), RouteKind::Named) {
         Ok(spec) => spec,
         Err(e) => return Outcome::only(bad_request(req, &e)),
     };
@@ -385,12 +410,12 @@ async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
 
     let started = host.now_ms();
     match render_chart(&spec) {
-        Ok(png) => {
+        Ok(bytes) => {
             let ms = host.now_ms() - started;
             out.render_ms = Some(ms);
             timing.push(format!("render;dur={ms:.2}"));
-            hot.put(&id.key, &png);
-            let stored = StoredChart::new(&id, png);
+            hot.put(&id.key, &bytes);
+            let stored = StoredChart::new(&id, bytes);
             out.response =
                 chart_response(&id, stored.body.clone(), Source::Render, &timing, &faults);
             out.write_back = (use_cache || use_kv).then(|| WriteBack {
@@ -528,7 +553,7 @@ fn chart_response(
     faults: &[String],
 ) -> Response {
     let mut r = validators(Response::new(200), id)
-        .header("Content-Type", CONTENT_TYPE_PNG)
+        .header("Content-Type", id.content_type)
         .header("Content-Length", body.len().to_string())
         .header("X-Chart-Source", source.as_str())
         .header("Server-Timing", timing.join(", "));
@@ -539,8 +564,8 @@ fn chart_response(
     r
 }
 
-async fn random_chart<H: Host>(req: &Request, host: &H, signed: bool) -> Outcome {
-    let spec = match parse("random", req.query.as_deref(), RouteKind::Random) {
+async fn random_chart<H: Host>(req: &Request, format: Format, host: &H, signed: bool) -> Outcome {
+    let spec = match parse_as(format, "random", req.query.as_deref(), RouteKind::Random) {
         Ok(spec) => spec,
         Err(e) => return Outcome::only(bad_request(req, &e)),
     };
@@ -551,10 +576,10 @@ async fn random_chart<H: Host>(req: &Request, host: &H, signed: bool) -> Outcome
     }
     let started = host.now_ms();
     match render_with_seed(&spec, host.random_seed()) {
-        Ok(png) => {
+        Ok(bytes) => {
             let mut r = Response::new(200)
-                .header("Content-Type", CONTENT_TYPE_PNG)
-                .header("Content-Length", png.len().to_string())
+                .header("Content-Type", format.content_type())
+                .header("Content-Length", bytes.len().to_string())
                 .header("Cache-Control", CACHE_NONE)
                 .header("Access-Control-Allow-Origin", "*")
                 .header("Access-Control-Expose-Headers", EXPOSED)
@@ -563,13 +588,16 @@ async fn random_chart<H: Host>(req: &Request, host: &H, signed: bool) -> Outcome
                     "Server-Timing",
                     format!("render;dur={:.2}", host.now_ms() - started),
                 );
-            r.body = png;
+            r.body = bytes;
             Outcome::only(r)
         }
         Err(e) => {
             let mut out = Outcome::only(internal_error(req));
-            out.log
-                .push(format!("render of /random.png failed: {}", e.0));
+            out.log.push(format!(
+                "render of /random.{} failed: {}",
+                format.extension(),
+                e.0
+            ));
             out
         }
     }
@@ -601,8 +629,8 @@ pub fn error(
 ) -> Response {
     let heading = format!("{status} {reason}");
     let (content_type, body) = match prefers_image(req.accept.as_deref()) {
-        true => match render_message_png(&[&heading, message]) {
-            Ok(png) => (CONTENT_TYPE_PNG, png),
+        true => match message_png(&[&heading, message]) {
+            Ok(png) => (Format::Png.content_type(), png),
             Err(_) => (
                 "text/plain; charset=utf-8",
                 format!("{heading}: {message}\n").into_bytes(),

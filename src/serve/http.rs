@@ -195,9 +195,50 @@ fn quality(accept: &str, ty: &str, sub: &str) -> f32 {
     best.map_or(0.0, |(_, q)| q)
 }
 
+/// `scheme://host[:port]`, the path and the query (without `?`) of an
+/// absolute URL as the runtime serializes it (WHATWG): no parsing beyond
+/// finding the parts, so the target is exactly as sent (signatures are
+/// computed over it). A request URL has no fragment; one is dropped.
+pub fn split_url(url: &str) -> (&str, &str, Option<&str>) {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let path_at = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |i| after_scheme + i);
+    let (origin, rest) = url.split_at(path_at);
+    let rest = rest.split('#').next().unwrap_or("");
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    (origin, if path.is_empty() { "/" } else { path }, query)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_split_into_origin_path_and_query() {
+        let cases: &[(&str, (&str, &str, Option<&str>))] = &[
+            (
+                "https://c.example/charts/a.png",
+                ("https://c.example", "/charts/a.png", None),
+            ),
+            (
+                "http://127.0.0.1:8787/charts/a.svg?w=1&sig=x",
+                ("http://127.0.0.1:8787", "/charts/a.svg", Some("w=1&sig=x")),
+            ),
+            ("https://c.example/?", ("https://c.example", "/", Some(""))),
+            ("https://c.example", ("https://c.example", "/", None)),
+            (
+                "https://c.example/a%20b?t=%3F?x#frag",
+                ("https://c.example", "/a%20b", Some("t=%3F?x")),
+            ),
+        ];
+        for (url, want) in cases {
+            assert_eq!(split_url(url), *want, "{url}");
+        }
+    }
 
     const ETAG: &str = "\"r1-abc\"";
     const LM: u64 = 1_795_305_600; // Sun, 22 Nov 2026 00:00:00 GMT

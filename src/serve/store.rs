@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::spec::identity::{digest, Identity, RENDERER_VERSION};
 
-pub const CONTENT_TYPE_PNG: &str = "image/png";
-
-/// A chart as stored: the PNG and its metadata as JSON text.
+/// A chart as stored: its bytes and their metadata as JSON text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredChart {
     pub body: Vec<u8>,
@@ -32,13 +30,20 @@ impl StoredChart {
         let meta = ChartMeta {
             etag: id.etag.clone(),
             last_modified: crate::serve::httpdate::format(id.last_modified),
-            content_type: CONTENT_TYPE_PNG.to_string(),
+            content_type: id.content_type.to_string(),
             renderer: RENDERER_VERSION,
             length: body.len(),
             digest: digest(&body),
         };
         let meta = serde_json::to_string(&meta).expect("metadata serializes");
         StoredChart { body, meta }
+    }
+
+    /// The `Content-Type` the metadata names (for the Cache API's copy).
+    pub fn content_type(&self) -> Option<String> {
+        serde_json::from_str::<ChartMeta>(&self.meta)
+            .ok()
+            .map(|m| m.content_type)
     }
 
     /// Checks that these bytes are the chart `id` names, intact. The error
@@ -49,7 +54,7 @@ impl StoredChart {
         if meta.etag != id.etag {
             return Err(format!("metadata etag {} is not {}", meta.etag, id.etag));
         }
-        if meta.renderer != RENDERER_VERSION || meta.content_type != CONTENT_TYPE_PNG {
+        if meta.renderer != RENDERER_VERSION || meta.content_type != id.content_type {
             return Err("metadata renderer or content type differs".into());
         }
         if meta.length != self.body.len() {

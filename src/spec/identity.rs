@@ -20,6 +20,7 @@ use crate::spec::ChartSpec;
 pub const RELEASES: &[(u32, u64)] = &[
     (6, 1_795_334_400), // 2026-11-22T08:00:00Z: own deflate
     (7, 1_795_492_800), // 2026-11-24T04:00:00Z: hostile input: ranges, 1-px bins, label fit
+    (8, 1_795_507_200), // 2026-11-24T08:00:00Z: formats: the format joins the identity
 ];
 
 /// The renderer in this build.
@@ -33,9 +34,12 @@ pub const RENDERER_RELEASED: u64 = RELEASES[RELEASES.len() - 1].1;
 pub struct Identity {
     /// Strong entity tag, quotes included: `"r1-<32 hex>"`.
     pub etag: String,
-    /// KV key and Cache API path: `r1/<name>/<64 hex>` (at most 134 bytes).
+    /// KV key and Cache API path: `r1/<name>.<ext>/<64 hex>` (at most 139
+    /// bytes).
     pub key: String,
     pub last_modified: u64,
+    /// The format's `Content-Type`, kept beside stored bytes and checked.
+    pub content_type: &'static str,
 }
 
 pub fn identity(spec: &ChartSpec) -> Identity {
@@ -44,8 +48,13 @@ pub fn identity(spec: &ChartSpec) -> Identity {
     ));
     Identity {
         etag: format!("\"r{RENDERER_VERSION}-{}\"", &hash[..32]),
-        key: format!("r{RENDERER_VERSION}/{}/{hash}", spec.name),
+        key: format!(
+            "r{RENDERER_VERSION}/{}.{}/{hash}",
+            spec.name,
+            spec.format.extension()
+        ),
         last_modified: RENDERER_RELEASED,
+        content_type: spec.format.content_type(),
     }
 }
 

@@ -4,11 +4,13 @@
 
 use std::fmt::Write as _;
 
+pub mod format;
 pub mod identity;
 pub mod limits;
 pub mod query;
 
-pub use query::{parse, ParamError, RouteKind};
+pub use format::Format;
+pub use query::{parse, parse_as, ParamError, RouteKind};
 
 /// Where the numbers come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +32,8 @@ pub enum Bins {
 pub enum Theme {
     Light,
     Dark,
+    /// Both palettes, chosen by the viewer's `prefers-color-scheme` (SVG only).
+    Auto,
 }
 
 impl Theme {
@@ -37,6 +41,7 @@ impl Theme {
         match self {
             Theme::Light => "light",
             Theme::Dark => "dark",
+            Theme::Auto => "auto",
         }
     }
 }
@@ -46,6 +51,7 @@ impl Theme {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartSpec {
     pub name: String,
+    pub format: Format,
     pub data: Data,
     pub bins: Bins,
     pub title: String,
@@ -60,6 +66,7 @@ impl ChartSpec {
     pub fn classic(name: &str) -> ChartSpec {
         ChartSpec {
             name: name.to_string(),
+            format: Format::Png,
             data: Data::Draws {
                 n: limits::N_DEFAULT,
             },
@@ -72,7 +79,16 @@ impl ChartSpec {
         }
     }
 
-    /// Pixel size of the PNG.
+    /// The fixed colours a raster is painted in: `auto` has none, and a
+    /// PNG is refused it at parse time (light, should one get through).
+    pub fn colors(&self) -> crate::chart::theme::Colors {
+        match self.theme {
+            Theme::Dark => crate::chart::theme::Colors::Dark,
+            Theme::Light | Theme::Auto => crate::chart::theme::Colors::Light,
+        }
+    }
+
+    /// Pixel size of the PNG (and the SVG's view box).
     pub fn pixel_size(&self) -> (u32, u32) {
         (self.width * self.dpr, self.height * self.dpr)
     }
@@ -81,7 +97,7 @@ impl ChartSpec {
     /// no title can imitate another field).
     pub fn canonical(&self) -> String {
         let mut s = String::with_capacity(96);
-        let _ = write!(s, "name={}", self.name);
+        let _ = write!(s, "format={};name={}", self.format.extension(), self.name);
         match &self.data {
             Data::Draws { n } => {
                 let _ = write!(s, ";draws={n}");
@@ -102,16 +118,19 @@ impl ChartSpec {
             }
             Bins::Auto => s.push_str(";bins=auto"),
         }
-        let _ = write!(
-            s,
-            ";w={};h={};dpr={};theme={};title={}:{}",
-            self.width,
-            self.height,
-            self.dpr,
-            self.theme.as_str(),
-            self.title.len(),
-            self.title
-        );
+        // Size, ratio and theme change pictures only: a CSV is the same
+        // bytes, and the same chart, whatever `w` says.
+        if self.format.is_picture() {
+            let _ = write!(
+                s,
+                ";w={};h={};dpr={};theme={}",
+                self.width,
+                self.height,
+                self.dpr,
+                self.theme.as_str()
+            );
+        }
+        let _ = write!(s, ";title={}:{}", self.title.len(), self.title);
         s
     }
 }

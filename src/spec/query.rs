@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Write as _};
 
-use super::{default_title, limits, Bins, ChartSpec, Data, Theme};
+use super::{default_title, limits, Bins, ChartSpec, Data, Format, Theme};
 
 /// A request parameter that breaks the contract; the message names the
 /// parameter and the bound.
@@ -79,9 +79,19 @@ pub enum RouteKind {
     Random,
 }
 
-/// Parses the query string of a chart URL (without the `?`) into a spec.
-/// Keys and values are form-decoded (`%XX`, `+` as space).
+/// Parses the query string of a PNG chart URL (the default format).
 pub fn parse(name: &str, query: Option<&str>, kind: RouteKind) -> Result<ChartSpec, ParamError> {
+    parse_as(Format::Png, name, query, kind)
+}
+
+/// Parses the query string of a chart URL (without the `?`) into a spec
+/// for `format`. Keys and values are form-decoded (`%XX`, `+` as space).
+pub fn parse_as(
+    format: Format,
+    name: &str,
+    query: Option<&str>,
+    kind: RouteKind,
+) -> Result<ChartSpec, ParamError> {
     if kind == RouteKind::Named {
         validate_name(name)?;
     }
@@ -130,7 +140,7 @@ pub fn parse(name: &str, query: Option<&str>, kind: RouteKind) -> Result<ChartSp
         };
         *slot = Some(value);
     }
-    raw.into_spec(name, kind)
+    raw.into_spec(format, name, kind)
 }
 
 #[derive(Default)]
@@ -160,7 +170,12 @@ impl RawParams {
         })
     }
 
-    fn into_spec(self, name: &str, kind: RouteKind) -> Result<ChartSpec, ParamError> {
+    fn into_spec(
+        self,
+        format: Format,
+        name: &str,
+        kind: RouteKind,
+    ) -> Result<ChartSpec, ParamError> {
         let data = match (&self.values, &self.n) {
             (Some(_), _) if kind == RouteKind::Random => {
                 return Err(ParamError::new(
@@ -228,10 +243,22 @@ impl RawParams {
         let theme = match self.theme.as_deref() {
             None | Some("light") => Theme::Light,
             Some("dark") => Theme::Dark,
+            // The viewer picks: only a vector image can carry both palettes
+            // (CSV and JSON have no colours, so any theme means the same).
+            Some("auto") if format != Format::Png => Theme::Auto,
+            Some("auto") => {
+                return Err(ParamError::new(
+                    "theme",
+                    "theme=auto is for .svg (it follows the viewer's colour scheme); a .png is light or dark",
+                ))
+            }
             Some(other) => {
                 return Err(ParamError::new(
                     "theme",
-                    format!("theme must be light or dark, got {}", quote(other, 40)),
+                    format!(
+                        "theme must be light, dark or (for .svg) auto, got {}",
+                        quote(other, 40)
+                    ),
                 ))
             }
         };
@@ -254,6 +281,7 @@ impl RawParams {
         }
         Ok(ChartSpec {
             name: name.to_string(),
+            format,
             data,
             bins,
             title,

@@ -1,0 +1,357 @@
+//! A chart as marks in device pixels, each in an ink role: what every
+//! format draws. The histogram is laid out once, by plotters, onto
+//! [`SceneBackend`]; the raster fills the same rectangles and sets the same
+//! glyphs as the SVG, so the formats cannot drift apart.
+
+use plotters::style::RGBColor;
+use plotters_backend::{
+    text_anchor::{HPos, VPos},
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
+
+use crate::font;
+
+/// What a mark is drawn in. Each format maps roles to colours of its own
+/// (a palette index in the PNG, a CSS class in the SVG), so a theme is a
+/// table, not a drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ink {
+    Background,
+    /// Title, tick labels, axis lines and tick marks.
+    Foreground,
+    Bar,
+    /// Horizontal guide lines behind the bars.
+    Grid,
+    /// The error image's marker.
+    Accent,
+}
+
+impl Ink {
+    pub const ALL: [Ink; 5] = [
+        Ink::Background,
+        Ink::Foreground,
+        Ink::Bar,
+        Ink::Grid,
+        Ink::Accent,
+    ];
+
+    /// The colour plotters is handed for this role. plotters only knows
+    /// colours, so [`SceneBackend`] reads the role back from it; the tag
+    /// never leaves this module.
+    pub(crate) fn tag(self) -> RGBColor {
+        RGBColor(self as u8, 0, 0)
+    }
+
+    fn from_tag(c: BackendColor) -> Ink {
+        Ink::ALL
+            .get(usize::from(c.rgb.0))
+            .copied()
+            .unwrap_or(Ink::Foreground)
+    }
+}
+
+/// One mark, in device pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mark {
+    /// A filled rectangle; `x1` and `y1` exclusive.
+    Rect {
+        ink: Ink,
+        x0: i32,
+        y0: i32,
+        x1: i32,
+        y1: i32,
+    },
+    /// A line of text with its line box's top-left corner at `(x, y)`.
+    Text {
+        ink: Ink,
+        x: i32,
+        y: i32,
+        em: f32,
+        text: String,
+    },
+}
+
+/// A picture: its size in device pixels and its marks, in painting order,
+/// over a background of [`Ink::Background`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scene {
+    pub width: u32,
+    pub height: u32,
+    pub marks: Vec<Mark>,
+}
+
+impl Scene {
+    pub fn new(width: u32, height: u32) -> Scene {
+        Scene {
+            width,
+            height,
+            marks: Vec::new(),
+        }
+    }
+
+    /// Adds a rectangle (corners in any order, `x1`/`y1` exclusive), clipped
+    /// to the picture. Pixels and spans that continue the last rectangle
+    /// grow it, so a line drawn pixel by pixel is one mark.
+    pub fn fill(&mut self, ink: Ink, (xa, ya): (i32, i32), (xb, yb): (i32, i32)) {
+        let (x0, x1) = (xa.min(xb).max(0), xa.max(xb).min(self.width as i32));
+        let (y0, y1) = (ya.min(yb).max(0), ya.max(yb).min(self.height as i32));
+        if x1 <= x0 || y1 <= y0 {
+            return;
+        }
+        if let Some(Mark::Rect {
+            ink: i,
+            x0: a0,
+            y0: b0,
+            x1: a1,
+            y1: b1,
+        }) = self.marks.last_mut()
+        {
+            if *i == ink && (*b0, *b1) == (y0, y1) && *a1 == x0 {
+                *a1 = x1;
+                return;
+            }
+            if *i == ink && (*a0, *a1) == (x0, x1) && *b1 == y0 {
+                *b1 = y1;
+                return;
+            }
+        }
+        self.merge_last_two();
+        self.marks.push(Mark::Rect {
+            ink,
+            x0,
+            y0,
+            x1,
+            y1,
+        });
+    }
+
+    /// Rows of a thick line arrive one span at a time: once a span is
+    /// complete, stack it onto the one above when they line up.
+    fn merge_last_two(&mut self) {
+        let n = self.marks.len();
+        if n < 2 {
+            return;
+        }
+        if let (
+            Mark::Rect {
+                ink: i,
+                x0: a0,
+                y0: _,
+                x1: a1,
+                y1: b1,
+            },
+            Mark::Rect {
+                ink: j,
+                x0: c0,
+                y0: d0,
+                x1: c1,
+                y1: d1,
+            },
+        ) = (&self.marks[n - 2], &self.marks[n - 1])
+        {
+            if i == j && (a0, a1) == (c0, c1) && b1 == d0 {
+                let d1 = *d1;
+                self.marks.pop();
+                if let Some(Mark::Rect { y1, .. }) = self.marks.last_mut() {
+                    *y1 = d1;
+                }
+            }
+        }
+    }
+
+    /// Adds a line of text (always whole: the layout fits it first).
+    pub fn text(&mut self, ink: Ink, x: i32, y: i32, em: f32, text: &str) {
+        self.merge_last_two();
+        self.marks.push(Mark::Text {
+            ink,
+            x,
+            y,
+            em,
+            text: text.to_string(),
+        });
+    }
+}
+
+/// The plotters backend the chart is laid out on: it keeps marks instead
+/// of pixels. Lines and polygons reach it as plotters rasterizes them
+/// (spans and pixels, covered when at least half opaque), so a mark covers
+/// exactly the pixels a bitmap would.
+pub struct SceneBackend<'a> {
+    pub scene: &'a mut Scene,
+}
+
+/// The backend's error type: it cannot fail.
+#[derive(Debug)]
+pub struct NoError;
+
+impl std::fmt::Display for NoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no error")
+    }
+}
+
+impl std::error::Error for NoError {}
+
+impl DrawingBackend for SceneBackend<'_> {
+    type ErrorType = NoError;
+
+    fn get_size(&self) -> (u32, u32) {
+        (self.scene.width, self.scene.height)
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<NoError>> {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<NoError>> {
+        Ok(())
+    }
+
+    fn draw_pixel(
+        &mut self,
+        (x, y): BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<NoError>> {
+        if color.alpha >= 0.5 {
+            self.scene
+                .fill(Ink::from_tag(color), (x, y), (x + 1, y + 1));
+        }
+        Ok(())
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<NoError>> {
+        let color = style.color();
+        let axis_aligned = from.0 == to.0 || from.1 == to.1;
+        if !axis_aligned || style.stroke_width() != 1 {
+            return plotters_backend::rasterizer::draw_line(self, from, to, style);
+        }
+        if color.alpha < 0.5 {
+            return Ok(());
+        }
+        let ink = Ink::from_tag(color);
+        if from.1 == to.1 {
+            // A span: from `from` to `to` inclusive, as a bitmap fills it.
+            self.scene.fill(ink, from, (to.0 + 1, to.1 + 1));
+        } else {
+            let (y0, y1) = (from.1.min(to.1), from.1.max(to.1));
+            self.scene.fill(ink, (from.0, y0), (from.0 + 1, y1 + 1));
+        }
+        Ok(())
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<NoError>> {
+        if !fill {
+            return plotters_backend::rasterizer::draw_rect(
+                self,
+                upper_left,
+                bottom_right,
+                style,
+                fill,
+            );
+        }
+        if style.color().alpha >= 0.5 {
+            self.scene
+                .fill(Ink::from_tag(style.color()), upper_left, bottom_right);
+        }
+        Ok(())
+    }
+
+    fn estimate_text_size<TStyle: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &TStyle,
+    ) -> Result<(u32, u32), DrawingErrorKind<NoError>> {
+        let e = font::measure(text, style.size() as f32);
+        Ok((e.width as u32, e.height as u32))
+    }
+
+    fn draw_text<TStyle: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &TStyle,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<NoError>> {
+        let em = style.size() as f32;
+        let e = font::measure(text, em);
+        let x = match style.anchor().h_pos {
+            HPos::Left => pos.0,
+            HPos::Center => pos.0 - e.width / 2,
+            HPos::Right => pos.0 - e.width,
+        };
+        let y = match style.anchor().v_pos {
+            VPos::Top => pos.1,
+            VPos::Center => pos.1 - e.height / 2,
+            VPos::Bottom => pos.1 - e.height,
+        };
+        self.scene
+            .text(Ink::from_tag(style.color()), x, y, em, text);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pixels_and_spans_merge_into_rectangles() {
+        let mut s = Scene::new(20, 20);
+        for x in 2..8 {
+            s.fill(Ink::Grid, (x, 3), (x + 1, 4));
+        }
+        for y in 5..9 {
+            s.fill(Ink::Grid, (10, y), (11, y + 1));
+        }
+        // Three rows of a thick line, span by span.
+        for y in 12..15 {
+            s.fill(Ink::Foreground, (1, y), (9, y + 1));
+        }
+        s.fill(Ink::Bar, (30, 30), (40, 40)); // clipped away
+        s.text(Ink::Foreground, 0, 0, 12.0, "x");
+        let rects: Vec<_> = s
+            .marks
+            .iter()
+            .filter_map(|m| match m {
+                Mark::Rect {
+                    ink,
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                } => Some((*ink, *x0, *y0, *x1, *y1)),
+                Mark::Text { .. } => None,
+            })
+            .collect();
+        assert_eq!(
+            rects,
+            vec![
+                (Ink::Grid, 2, 3, 8, 4),
+                (Ink::Grid, 10, 5, 11, 9),
+                (Ink::Foreground, 1, 12, 9, 15),
+            ]
+        );
+    }
+
+    #[test]
+    fn inks_survive_the_plotters_tag() {
+        for ink in Ink::ALL {
+            let c = ink.tag();
+            let back = Ink::from_tag(BackendColor {
+                alpha: 1.0,
+                rgb: (c.0, c.1, c.2),
+            });
+            assert_eq!(back, ink);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The numbers behind a chart in a sentence: count, range, mean and spread.
+//! The JSON carries it, and the SVG's `<desc>` and the demo's alt text say it.
+
+/// Count, extremes, mean and (population) standard deviation of the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub count: usize,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub std_dev: f64,
+}
+
+impl Summary {
+    /// Summarizes finite values within +-1e300 (what the spec admits).
+    /// Squares are taken of values scaled by the largest magnitude, so
+    /// variance cannot overflow however far apart the values are.
+    pub fn of(values: &[f64]) -> Summary {
+        let count = values.len();
+        if count == 0 {
+            return Summary {
+                count,
+                min: 0.0,
+                max: 0.0,
+                mean: 0.0,
+                std_dev: 0.0,
+            };
+        }
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in values {
+            min = min.min(v);
+            max = max.max(v);
+        }
+        let scale = min.abs().max(max.abs());
+        let scale = if scale > 0.0 { scale } else { 1.0 };
+        // Welford's running mean and squared deviations, on scaled values.
+        let (mut mean, mut m2) = (0.0f64, 0.0f64);
+        for (i, &v) in values.iter().enumerate() {
+            let x = v / scale;
+            let delta = x - mean;
+            mean += delta / (i + 1) as f64;
+            m2 += delta * (x - mean);
+        }
+        let std_dev = libm::sqrt((m2 / count as f64).max(0.0)) * scale;
+        // Rounding may put the mean a hair outside the range (all values equal).
+        let mean = (mean * scale).clamp(min, max);
+        Summary {
+            count,
+            min,
+            max,
+            mean,
+            std_dev,
+        }
+    }
+}
+
+impl Summary {
+    /// The chart in a sentence, for people who cannot see it (the SVG's
+    /// `<desc>`; the demo page says the same from the JSON).
+    pub fn sentence(&self, bins: usize) -> String {
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        format!(
+            "Histogram of {} in {}, from {} to {}; mean {}, standard deviation {}.",
+            plural(self.count, "value", "values"),
+            plural(bins, "bin", "bins"),
+            readable(self.min),
+            readable(self.max),
+            readable(self.mean),
+            readable(self.std_dev)
+        )
+    }
+}
+
+/// `v` to four significant digits, for people (`0.01235`, `1235`,
+/// `1.235e20`), never for data.
+pub fn readable(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        return "0".to_string();
+    }
+    if !(1e-3..1e6).contains(&a) {
+        let s = format!("{v:.3e}");
+        // 1.200e5 -> 1.2e5
+        return match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        };
+    }
+    let digits = (3 - libm::floor(libm::log10(a)) as i32).max(0) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{readable, Summary};
+
+    #[test]
+    fn readable_keeps_four_digits() {
+        assert_eq!(readable(0.0123456), "0.01235");
+        assert_eq!(readable(1234.56), "1235");
+        assert_eq!(readable(-3.0), "-3");
+        assert_eq!(readable(1.2e20), "1.2e20");
+        assert_eq!(readable(0.5), "0.5");
+        assert_eq!(readable(1e-300), "1e-300");
+    }
+
+    #[test]
+    fn says_the_chart_in_a_sentence() {
+        let s = Summary::of(&[1.0, 2.0, 3.0]);
+        assert_eq!(
+            s.sentence(2),
+            "Histogram of 3 values in 2 bins, from 1 to 3; mean 2, standard deviation 0.8165."
+        );
+        assert!(Summary::of(&[1.0])
+            .sentence(1)
+            .starts_with("Histogram of 1 value in 1 bin,"));
+    }
+
+    #[test]
+    fn summarizes_like_the_textbook() {
+        let s = Summary::of(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
+        assert_eq!((s.count, s.min, s.max, s.mean), (8, 2.0, 9.0, 5.0));
+        assert!((s.std_dev - 2.0).abs() < 1e-12, "{}", s.std_dev);
+        let one = Summary::of(&[3.5]);
+        assert_eq!((one.mean, one.std_dev), (3.5, 0.0));
+    }
+
+    #[test]
+    fn extremes_do_not_overflow() {
+        let s = Summary::of(&[-1e300, 1e300]);
+        assert_eq!(s.mean, 0.0);
+        assert!((s.std_dev - 1e300).abs() / 1e300 < 1e-12);
+        let tiny = Summary::of(&[5e-324, 1e-323]);
+        assert!(tiny.std_dev.is_finite() && tiny.mean > 0.0);
+        let same = Summary::of(&[0.1; 7]);
+        assert!(same.mean >= same.min && same.mean <= same.max);
+    }
+}

@@ -1,0 +1,334 @@
+//! A [`Scene`] as SVG: the PNG's rectangles as paths, its text as glyph
+//! outlines from the embedded font (each glyph defined once and reused),
+//! so it looks the same in every viewer with no font installed. Colours
+//! are CSS classes per ink role; `theme=auto` carries both palettes and
+//! lets the viewer's `prefers-color-scheme` choose. No script, no external
+//! reference, and the bytes depend on the scene alone.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use ab_glyph::{OutlineCurve, Point};
+
+use crate::chart::scene::{Ink, Mark, Scene};
+use crate::chart::theme::{color, Colors};
+use crate::font::{self, layout, line_metrics, GlyphId};
+use crate::spec::Theme;
+
+/// What the SVG says of itself besides the picture.
+pub struct SvgText<'a> {
+    /// The accessible name (`<title>`): the chart's whole title.
+    pub title: &'a str,
+    /// The accessible description (`<desc>`): the chart in a sentence.
+    pub desc: &'a str,
+}
+
+/// The SVG of `scene`, `css_size` CSS pixels large (the scene is in device
+/// pixels: its view box), in `theme`.
+pub fn svg(scene: &Scene, css_size: (u32, u32), theme: Theme, text: &SvgText) -> Vec<u8> {
+    let mut glyphs = Glyphs::default();
+    let mut body = String::with_capacity(4096);
+    // Marks of one ink in a row are one group: a path of all its
+    // rectangles, then its text. Within a group order does not show (one
+    // opaque colour); between groups the scene's painting order is kept.
+    let mut start = 0;
+    while start < scene.marks.len() {
+        let ink = ink_of(&scene.marks[start]);
+        let end = scene.marks[start..]
+            .iter()
+            .position(|m| ink_of(m) != ink)
+            .map_or(scene.marks.len(), |n| start + n);
+        let group = &scene.marks[start..end];
+        let rects: Vec<(i32, i32, i32, i32)> = group
+            .iter()
+            .filter_map(|m| match *m {
+                Mark::Rect { x0, y0, x1, y1, .. } => Some((x0, y0, x1, y1)),
+                Mark::Text { .. } => None,
+            })
+            .collect();
+        if !rects.is_empty() {
+            let _ = writeln!(
+                body,
+                "<path class=\"{}\" d=\"{}\"/>",
+                class(ink),
+                staircases(&rects)
+            );
+        }
+        for m in group {
+            if let Mark::Text { x, y, em, text, .. } = m {
+                glyphs.run(&mut body, ink, *x, *y, *em, text);
+            }
+        }
+        start = end;
+    }
+
+    let (w, h) = css_size;
+    let mut out = String::with_capacity(body.len() + glyphs.defs.len() + 1024);
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {} {}\" role=\"img\">",
+        scene.width, scene.height
+    );
+    let _ = writeln!(out, "<title>{}</title>", escape(text.title));
+    let _ = writeln!(out, "<desc>{}</desc>", escape(text.desc));
+    let _ = writeln!(out, "<style>{}</style>", style(theme));
+    if !glyphs.defs.is_empty() {
+        let _ = writeln!(out, "<defs>\n{}</defs>", glyphs.defs);
+    }
+    let _ = writeln!(
+        out,
+        "<rect class=\"{}\" width=\"{}\" height=\"{}\"/>",
+        class(Ink::Background),
+        scene.width,
+        scene.height
+    );
+    out.push_str(&body);
+    out.push_str("</svg>\n");
+    out.into_bytes()
+}
+
+fn ink_of(mark: &Mark) -> Ink {
+    match mark {
+        Mark::Rect { ink, .. } | Mark::Text { ink, .. } => *ink,
+    }
+}
+
+/// Rectangles `(x0, y0, x1, y1)` as path data. Runs that stand side by
+/// side on one bottom (the histogram's bars, left to right) are one
+/// staircase outline: two commands a bar instead of four.
+fn staircases(rects: &[(i32, i32, i32, i32)]) -> String {
+    let mut d = String::with_capacity(rects.len() * 10);
+    let mut i = 0;
+    while i < rects.len() {
+        let (x0, y0, x1, y1) = rects[i];
+        let _ = write!(d, "M{x0} {y1}V{y0}H{x1}");
+        let mut right = x1;
+        i += 1;
+        while let Some(&(a0, b0, a1, b1)) = rects.get(i) {
+            if a0 != right || b1 != y1 {
+                break;
+            }
+            let _ = write!(d, "V{b0}H{a1}");
+            right = a1;
+            i += 1;
+        }
+        let _ = write!(d, "V{y1}z");
+    }
+    d
+}
+
+/// The CSS class of an ink role.
+fn class(ink: Ink) -> &'static str {
+    match ink {
+        Ink::Background => "k",
+        Ink::Foreground => "f",
+        Ink::Bar => "b",
+        Ink::Grid => "g",
+        Ink::Accent => "a",
+    }
+}
+
+/// Fill rules for every role; `auto` adds the dark ones under a media query.
+fn style(theme: Theme) -> String {
+    let rules = |colors: Colors| {
+        let mut s = String::new();
+        for ink in Ink::ALL {
+            let [r, g, b] = color(colors, ink);
+            let _ = write!(s, ".{}{{fill:#{r:02x}{g:02x}{b:02x}}}", class(ink));
+        }
+        s
+    };
+    match theme {
+        Theme::Light => rules(Colors::Light),
+        Theme::Dark => rules(Colors::Dark),
+        Theme::Auto => format!(
+            "{}@media (prefers-color-scheme:dark){{{}}}",
+            rules(Colors::Light),
+            rules(Colors::Dark)
+        ),
+    }
+}
+
+/// Text for XML character data: markup escaped, and characters XML 1.0
+/// cannot hold (controls, U+FFFE, U+FFFF) replaced by U+FFFD.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Glyph outlines defined once each (`<defs>`), placed by `<use>`.
+#[derive(Default)]
+struct Glyphs {
+    ids: HashMap<u16, Option<usize>>,
+    defs: String,
+}
+
+impl Glyphs {
+    /// One line of text: a group scaled from font units to pixels at the
+    /// baseline, with each glyph at its pen position (the raster's layout).
+    fn run(&mut self, body: &mut String, ink: Ink, x: i32, y: i32, em: f32, text: &str) {
+        let (placed, _) = layout(text, em);
+        let (ascent, _) = line_metrics(em);
+        let units = font::units_per_em();
+        let scale = em / units;
+        let _ = write!(
+            body,
+            "<g class=\"{}\" transform=\"translate({x} {})scale({})\">",
+            class(ink),
+            y + ascent,
+            short(scale)
+        );
+        for (id, pen) in placed {
+            let Some(n) = self.define(id) else { continue };
+            if pen == 0 {
+                let _ = write!(body, "<use href=\"#g{n}\"/>");
+            } else {
+                let at = (pen as f32 * units / em * 10.0).round() / 10.0;
+                let _ = write!(body, "<use href=\"#g{n}\" x=\"{at}\"/>");
+            }
+        }
+        body.push_str("</g>\n");
+    }
+
+    /// The number of glyph `id`'s definition; `None` for glyphs with no ink.
+    fn define(&mut self, id: GlyphId) -> Option<usize> {
+        let next = self.ids.len();
+        *self.ids.entry(id.0).or_insert_with(|| {
+            let d = outline_path(id)?;
+            let _ = writeln!(self.defs, "<path id=\"g{next}\" d=\"{d}\"/>");
+            Some(next)
+        })
+    }
+}
+
+/// A glyph's outline as path data in font units, y down (SVG's way), with
+/// relative commands on whole units (a unit is 1/2048 em: invisible).
+fn outline_path(id: GlyphId) -> Option<String> {
+    let outline = font::outline(id)?;
+    if outline.curves.is_empty() {
+        return None;
+    }
+    let mut p = PathWriter::default();
+    let mut end: Option<Point> = None;
+    for curve in &outline.curves {
+        let zero = Point { x: 0.0, y: 0.0 };
+        let (start, points, n) = match *curve {
+            OutlineCurve::Line(a, b) => (a, [b, zero, zero], 1),
+            OutlineCurve::Quad(a, b, c) => (a, [b, c, zero], 2),
+            OutlineCurve::Cubic(a, b, c, d) => (a, [b, c, d], 3),
+        };
+        if end != Some(start) {
+            p.move_to(start);
+        }
+        p.curve(&points[..n]);
+        end = Some(points[n - 1]);
+    }
+    p.close();
+    Some(p.d)
+}
+
+/// Path data with relative commands, whole numbers and no needless spaces.
+#[derive(Default)]
+struct PathWriter {
+    d: String,
+    /// Current point and the open subpath's start, in whole units (y down).
+    at: (i32, i32),
+    start: (i32, i32),
+    open: bool,
+    last: u8,
+    /// A line back to the subpath's start, held until we know whether
+    /// `z` can draw it instead.
+    pending: Option<(i32, i32)>,
+}
+
+impl PathWriter {
+    fn point(p: Point) -> (i32, i32) {
+        (libm::roundf(p.x) as i32, -(libm::roundf(p.y) as i32))
+    }
+
+    fn number(&mut self, v: i32) {
+        if v >= 0 && self.d.as_bytes().last().is_some_and(u8::is_ascii_digit) {
+            self.d.push(' ');
+        }
+        let _ = write!(self.d, "{v}");
+    }
+
+    fn command(&mut self, c: u8) {
+        if self.last != c {
+            self.d.push(c as char);
+            self.last = c;
+        }
+    }
+
+    fn move_to(&mut self, p: Point) {
+        self.close();
+        let (x, y) = Self::point(p);
+        self.command(b'm');
+        // The first command of a path is absolute whatever its case says
+        // about it; later ones are relative to the last subpath's start.
+        self.number(x - self.at.0);
+        self.number(y - self.at.1);
+        self.at = (x, y);
+        self.start = (x, y);
+        self.open = true;
+        // Pairs after `m` would be line-tos: force the next letter out.
+        self.last = 0;
+    }
+
+    fn curve(&mut self, points: &[Point]) {
+        let end = Self::point(points[points.len() - 1]);
+        if points.len() == 1 && end == self.at {
+            return; // a line of no length
+        }
+        if let Some(line_end) = self.pending.take() {
+            self.emit(&[line_end]);
+        }
+        if points.len() == 1 && end == self.start {
+            // A line back to the start: `z` draws it, unless more follows.
+            self.pending = Some(end);
+            return;
+        }
+        let pts: Vec<(i32, i32)> = points.iter().map(|&p| Self::point(p)).collect();
+        self.emit(&pts);
+    }
+
+    fn emit(&mut self, points: &[(i32, i32)]) {
+        self.command(match points.len() {
+            1 => b'l',
+            2 => b'q',
+            _ => b'c',
+        });
+        let origin = self.at;
+        for &(x, y) in points {
+            self.number(x - origin.0);
+            self.number(y - origin.1);
+            self.at = (x, y);
+        }
+    }
+
+    fn close(&mut self) {
+        self.pending = None;
+        if self.open {
+            self.d.push('z');
+            self.last = b'z';
+            self.at = self.start;
+            self.open = false;
+        }
+    }
+}
+
+/// A scale factor in at most 6 significant digits, no trailing zeros.
+fn short(v: f32) -> String {
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
