@@ -1,7 +1,8 @@
-//! Golden images: each case is rendered natively, decoded, and compared pixel
-//! for pixel with `tests/golden/NAME.png`, then byte for byte. A mismatch
-//! writes the new image to `tests/output/golden/` for a look. Regenerate on
-//! purpose only:
+//! Golden files: each case is rendered natively and compared with
+//! `tests/golden/NAME.EXT`: PNGs pixel for pixel, then byte for byte; SVG,
+//! CSV and JSON byte for byte (the first differing line is reported). A
+//! mismatch writes the new file to `tests/output/golden/` for a look.
+//! Regenerate on purpose only:
 //!     EDGECHART_BLESS=1 cargo test --release --test golden
 //! `tests/golden/digests.txt` pins each golden's SHA-256 per renderer
 //! version. Blessing refuses to change bytes that are pinned for the current
@@ -22,6 +23,7 @@ use edgechart::testing::{block_on, FixedHost, MemoryStore};
 mod png_rgb;
 use png_rgb::decode_rgb;
 
+/// `(name, target)`: the golden file is `NAME.EXT`, EXT the target's format.
 const CASES: &[(&str, &str)] = &[
     ("classic", "/charts/sales.png"),
     ("classic-dark", "/charts/sales.png?theme=dark"),
@@ -34,14 +36,35 @@ const CASES: &[(&str, &str)] = &[
     ("no-title", "/charts/quiet.png?title="),
     ("title-scripts", "/charts/i18n.png?title=%C3%85ngstr%C3%B6m+%CE%94x+%D0%96%D1%83%D0%BA+%E2%88%91+%E2%82%AC+%E6%BC%A2+%F0%9F%98%80"),
     ("error-400", "/charts/x.png?w=99999"),
-    // Numeric edges (hostile input): each draws its data, with labels.
-    ("edge-subnormal", "/charts/e.png?values=0,1e-308"),
-    ("edge-widest", "/charts/e.png?values=-1e300,1e300,5e299"),
-    ("edge-single-1e16", "/charts/e.png?values=1e16"),
-    ("edge-near-equal", "/charts/e.png?values=1e16,10000000000000002,10000000000000004"),
-    ("edge-1000-bins", "/charts/e.png?values=0,0&bins=1000"),
-    ("edge-1000-bins-narrow", "/charts/e.png?n=5000&bins=1000&w=240&h=160"),
+    // Numeric extremes (hostile input): each draws its data, with labels.
+    ("extreme-subnormal", "/charts/e.png?values=0,1e-308"),
+    ("extreme-widest", "/charts/e.png?values=-1e300,1e300,5e299"),
+    ("extreme-single-1e16", "/charts/e.png?values=1e16"),
+    ("extreme-near-equal", "/charts/e.png?values=1e16,10000000000000002,10000000000000004"),
+    ("extreme-1000-bins", "/charts/e.png?values=0,0&bins=1000"),
+    ("extreme-1000-bins-narrow", "/charts/e.png?n=5000&bins=1000&w=240&h=160"),
+    // The same charts as vectors and as data.
+    ("classic", "/charts/sales.svg"),
+    ("classic-dark", "/charts/sales.svg?theme=dark"),
+    ("classic-auto", "/charts/sales.svg?theme=auto"),
+    ("classic-dpr2", "/charts/sales.svg?dpr=2"),
+    ("tiny", "/charts/t.svg?w=64&h=64"),
+    ("title-markup", "/charts/m.svg?title=%3Cb%3E+%26+%22q%22+%E6%BC%A2+%EF%BF%BF"),
+    ("classic", "/charts/sales.csv"),
+    ("classic", "/charts/sales.json"),
+    ("values", "/charts/weights.csv?values=61.2,70.1,68.4,77.0,59.9,82.3,71.5,66.0,69.8,73.3,64.2,70.0"),
+    ("values", "/charts/weights.json?values=61.2,70.1,68.4,77.0,59.9,82.3,71.5,66.0,69.8,73.3,64.2,70.0&title=Body+weight+(kg)"),
+    ("extreme-widest", "/charts/e.csv?values=-1e300,1e300,5e299"),
+    ("extreme-widest", "/charts/e.json?values=-1e300,1e300,5e299"),
+    ("extreme-subnormal", "/charts/e.json?values=0,1e-308"),
 ];
+
+/// The golden file's name for a case: `NAME.EXT`.
+fn file_name(name: &str, target: &str) -> String {
+    let path = target.split('?').next().unwrap();
+    let ext = path.rsplit_once('.').map_or("png", |(_, e)| e);
+    format!("{name}.{ext}")
+}
 
 /// The flow's answer with empty storage: a fresh render, as a miss gets it.
 fn render(req: &Request) -> Response {
@@ -74,7 +97,7 @@ fn read_digests(path: &std::path::Path) -> BTreeMap<(u32, String), String> {
 
 fn write_digests(path: &std::path::Path, digests: &BTreeMap<(u32, String), String>) {
     let mut text = String::from(
-        "# SHA-256 of each golden PNG per renderer version (tests/golden.rs).\n\
+        "# SHA-256 of each golden file per renderer version (tests/golden.rs).\n\
          # Blessing may add a version's rows, never change them.\n",
     );
     for ((version, name), d) in digests {
@@ -93,7 +116,8 @@ fn golden_images() {
     let mut failures = Vec::new();
     for (name, target) in CASES {
         let png_bytes = render(&Request::get(target).with_header("Accept", "image/png")).body;
-        let path = root.join("tests/golden").join(format!("{name}.png"));
+        let name = &file_name(name, target);
+        let path = root.join("tests/golden").join(name);
         let pinned = digests.get(&(RENDERER_VERSION, name.to_string())).cloned();
         if bless {
             match pinned {
@@ -115,10 +139,25 @@ fn golden_images() {
                 "{name}: no digest pinned for renderer {RENDERER_VERSION}; run with EDGECHART_BLESS=1"
             )),
             Some(d) if d != digest(&want) => failures.push(format!(
-                "{name}: tests/golden/{name}.png is not the file pinned for renderer \
+                "{name}: tests/golden/{name} is not the file pinned for renderer \
                  {RENDERER_VERSION} in digests.txt"
             )),
             Some(_) => {}
+        }
+        if !name.ends_with(".png") {
+            if want != png_bytes {
+                std::fs::create_dir_all(&out_dir).unwrap();
+                let actual = out_dir.join(name);
+                std::fs::write(&actual, &png_bytes).unwrap();
+                let (w, g) = (String::from_utf8_lossy(&want), String::from_utf8_lossy(&png_bytes));
+                let line = w.lines().zip(g.lines()).position(|(a, b)| a != b);
+                failures.push(format!(
+                    "{name}: bytes differ (first at line {}); see {}",
+                    line.map_or("end".into(), |l| (l + 1).to_string()),
+                    actual.display()
+                ));
+            }
+            continue;
         }
         let (ww, wh, wpx) = decode_rgb(&want);
         let (gw, gh, gpx) = decode_rgb(&png_bytes);
@@ -129,7 +168,7 @@ fn golden_images() {
                 .filter(|(a, b)| a != b)
                 .count();
             std::fs::create_dir_all(&out_dir).unwrap();
-            let actual = out_dir.join(format!("{name}.actual.png"));
+            let actual = out_dir.join(name.replace(".png", ".actual.png"));
             std::fs::write(&actual, &png_bytes).unwrap();
             failures.push(format!(
                 "{name}: {gw}x{gh} vs golden {ww}x{wh}, {differing} pixels differ; see {}",
@@ -166,6 +205,22 @@ fn classic_chart_fits_in_4_kb() {
         assert!(
             res.body.len() <= 4096,
             "{theme}: {} bytes, over 4 KB",
+            res.body.len()
+        );
+    }
+}
+
+/// The classic chart as SVG stays within 8 KB (glyphs defined once, bars
+/// as one staircase), in every theme.
+#[test]
+fn classic_svg_fits_in_8_kb() {
+    for theme in ["light", "dark", "auto"] {
+        let res = render(&Request::get(&format!("/charts/sales.svg?theme={theme}")));
+        assert_eq!(res.status, 200);
+        assert_eq!(res.get("Content-Type"), Some("image/svg+xml"));
+        assert!(
+            res.body.len() <= 8192,
+            "{theme}: {} bytes, over 8 KB",
             res.body.len()
         );
     }

@@ -133,12 +133,34 @@ mod tests {
     }
 
     #[test]
+    fn each_format_is_its_own_chart_and_data_ignores_the_picture() {
+        use crate::spec::{parse_as, Format, RouteKind};
+        let of = |f: Format, q: &str| identity(&parse_as(f, "a", Some(q), RouteKind::Named).unwrap());
+        let ids: Vec<Identity> = Format::ALL.iter().map(|&f| of(f, "")).collect();
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
+                assert_ne!((&a.etag, &a.key), (&b.etag, &b.key));
+            }
+        }
+        // Size, ratio and theme draw a different picture, not different data.
+        for f in [Format::Csv, Format::Json] {
+            assert_eq!(of(f, "w=300&dpr=2&theme=dark"), of(f, ""));
+            assert_ne!(of(f, "title=x"), of(f, ""));
+        }
+        for f in [Format::Png, Format::Svg] {
+            assert_ne!(of(f, "w=300"), of(f, ""));
+        }
+        assert_ne!(of(Format::Svg, "theme=auto"), of(Format::Svg, ""));
+    }
+
+    #[test]
     fn etag_and_key_have_their_shapes() {
         let i = id("a-b_c.d", "");
         let v = RENDERER_VERSION.to_string();
         assert!(i.etag.starts_with(&format!("\"r{v}-")) && i.etag.ends_with('"'));
         assert_eq!(i.etag.len(), 2 + 1 + v.len() + 1 + 32);
-        assert!(i.key.starts_with(&format!("r{v}/a-b_c.d/")) && i.key.len() <= 512);
+        assert!(i.key.starts_with(&format!("r{v}/a-b_c.d.png/")) && i.key.len() <= 512);
+        assert_eq!(i.content_type, "image/png");
         assert!(i
             .etag
             .bytes()
