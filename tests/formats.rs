@@ -138,3 +138,153 @@ fn a_misplaced_bar_is_caught() {
     let (share, band) = difference(&prgb, &srgb, w);
     assert!(share > MAX_SHARE || band > MAX_BAND, "{share} {band}");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Finite values the contract admits, from every corner: ordinary,
+    /// integers, tiny and subnormal, near the +-1e300 bound, repeated.
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => -1e3..1e3f64,
+            2 => any::<i32>().prop_map(f64::from),
+            1 => (1u64..(1 << 52)).prop_map(f64::from_bits),
+            1 => -1e300..1e300f64,
+            1 => prop::sample::select(vec![0.0, -0.0, 1e300, -1e300, 1e16, 5e-324]),
+        ]
+    }
+
+    fn query() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(value(), 1..120),
+            prop_oneof![
+                Just("auto".to_string()),
+                (1u32..=1000).prop_map(|b| b.to_string())
+            ],
+        )
+            .prop_map(|(values, bins)| {
+                let list: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+                format!("values={}&bins={bins}", list.join(","))
+            })
+    }
+
+    /// `(start, end, count)` rows of the CSV, numbers parsed back.
+    fn csv_rows(bytes: &[u8]) -> Vec<(f64, f64, u64)> {
+        let text = std::str::from_utf8(bytes).unwrap();
+        let mut lines = text.split("\r\n");
+        assert_eq!(lines.next(), Some("bin_start,bin_end,count"));
+        lines
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                assert_eq!(f.len(), 3, "{l}");
+                (
+                    f[0].parse().unwrap(),
+                    f[1].parse().unwrap(),
+                    f[2].parse().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// Counts sum to the values, and edges increase and touch.
+    fn check_bins(rows: &[(f64, f64, u64)], n: usize) -> Result<(), TestCaseError> {
+        prop_assert!(!rows.is_empty());
+        prop_assert_eq!(rows.iter().map(|r| r.2).sum::<u64>(), n as u64);
+        for r in rows {
+            prop_assert!(r.0 < r.1, "bin {:?} does not increase", r);
+        }
+        for w in rows.windows(2) {
+            prop_assert_eq!(w[0].1.to_bits(), w[1].0.to_bits(), "bins do not touch");
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// For any accepted spec: the CSV and the JSON hold every value in
+        /// increasing, touching bins, they agree with each other, and the
+        /// JSON's summary counts and bounds the values.
+        #[test]
+        fn csv_and_json_hold_every_value(q in query()) {
+            let spec = parse_as(Format::Csv, "p", Some(&q), RouteKind::Named);
+            let Ok(spec) = spec else { return Ok(()) };
+            let values = match &spec.data {
+                edgechart::spec::Data::Values(v) => v.clone(),
+                _ => unreachable!(),
+            };
+            let rows = csv_rows(&render_chart(&spec).unwrap());
+            check_bins(&rows, values.len())?;
+            let json_spec = parse_as(Format::Json, "p", Some(&q), RouteKind::Named).unwrap();
+            let json_bytes = render_chart(&json_spec).unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&json_bytes).unwrap();
+            prop_assert_eq!(json["bins"].as_array().map(Vec::len), Some(rows.len()));
+            // serde_json's default float parser may miss by an ulp: read the
+            // numbers with Rust's exact one, straight from the text.
+            let text = std::str::from_utf8(&json_bytes).unwrap();
+            let in_bins = &text[text.find("\"bins\":").unwrap()..];
+            let (starts, ends, counts) = (numbers(in_bins, "start"), numbers(in_bins, "end"), numbers(in_bins, "count"));
+            let bins: Vec<(f64, f64, u64)> = (0..rows.len())
+                .map(|i| (starts[i], ends[i], counts[i] as u64))
+                .collect();
+            prop_assert_eq!(&bins, &rows);
+            prop_assert_eq!(json["summary"]["count"].as_u64(), Some(values.len() as u64));
+            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            prop_assert_eq!(numbers(text, "min")[0].to_bits(), min.to_bits());
+            prop_assert_eq!(numbers(text, "max")[0].to_bits(), max.to_bits());
+            let mean = numbers(text, "mean")[0];
+            prop_assert!(mean >= min && mean <= max, "mean {} outside [{}, {}]", mean, min, max);
+            prop_assert!(numbers(text, "std_dev")[0] >= 0.0);
+        }
+
+        /// For any accepted spec and theme: the SVG is well-formed XML with
+        /// no script, no external reference and its title, and it draws.
+        #[test]
+        fn any_svg_is_well_formed_and_self_contained(
+            q in query(),
+            theme in prop::sample::select(vec!["light", "dark", "auto"]),
+            title in ".{0,40}",
+        ) {
+            let q = format!("{q}&theme={theme}&w=200&h=150&title={}", urlencode(&title));
+            let Ok(spec) = parse_as(Format::Svg, "p", Some(&q), RouteKind::Named) else { return Ok(()) };
+            let bytes = render_chart(&spec).unwrap();
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let doc = roxmltree::Document::parse(text).map_err(|e| TestCaseError::fail(format!("{e}: {q}")))?;
+            for node in doc.descendants().filter(|n| n.is_element()) {
+                prop_assert!(!matches!(node.tag_name().name(), "script" | "foreignObject" | "image"));
+                for a in node.attributes() {
+                    prop_assert!(!a.name().starts_with("on"), "event handler {}", a.name());
+                    if a.name() == "href" {
+                        prop_assert!(a.value().starts_with('#'), "external {}", a.value());
+                    }
+                }
+            }
+            let svg_title = doc.descendants().find(|n| n.has_tag_name("title")).and_then(|n| n.text()).unwrap_or("");
+            prop_assert_eq!(svg_title.chars().count(), spec.title.chars().count());
+            prop_assert!(resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default()).is_ok());
+        }
+    }
+
+    /// Every number after `"key":` in JSON text, parsed exactly.
+    fn numbers(text: &str, key: &str) -> Vec<f64> {
+        let pat = format!("\"{key}\":");
+        text.match_indices(&pat)
+            .map(|(i, _)| {
+                let rest = &text[i + pat.len()..];
+                let end = rest.find([',', '}']).unwrap();
+                rest[..end].parse().unwrap()
+            })
+            .collect()
+    }
+
+    fn urlencode(s: &str) -> String {
+        s.bytes().map(|b| format!("%{b:02X}")).collect()
+    }
+}

@@ -149,7 +149,10 @@ fn golden_images() {
                 std::fs::create_dir_all(&out_dir).unwrap();
                 let actual = out_dir.join(name);
                 std::fs::write(&actual, &png_bytes).unwrap();
-                let (w, g) = (String::from_utf8_lossy(&want), String::from_utf8_lossy(&png_bytes));
+                let (w, g) = (
+                    String::from_utf8_lossy(&want),
+                    String::from_utf8_lossy(&png_bytes),
+                );
                 let line = w.lines().zip(g.lines()).position(|(a, b)| a != b);
                 failures.push(format!(
                     "{name}: bytes differ (first at line {}); see {}",

@@ -97,7 +97,29 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
             return Err(format!("Content-Length {len} for {} bytes", r.body.len()));
         }
     }
-    if r.status == 200 && r.get("Content-Type") == Some("image/png") && !req.is_head() {
+    if r.status == 200 && !req.is_head() {
+        let body = std::str::from_utf8(&r.body);
+        match r.get("Content-Type").unwrap_or("") {
+            "image/png" => {}
+            "image/svg+xml" => {
+                roxmltree::Document::parse(body.map_err(|e| e.to_string())?)
+                    .map_err(|e| format!("SVG is not XML: {e}"))?;
+                return Ok(());
+            }
+            "application/json" => {
+                serde_json::from_str::<serde_json::Value>(body.map_err(|e| e.to_string())?)
+                    .map_err(|e| format!("JSON does not parse: {e}"))?;
+                return Ok(());
+            }
+            "text/csv; charset=utf-8; header=present" => {
+                let text = body.map_err(|e| e.to_string())?;
+                if !text.starts_with("bin_start,bin_end,count\r\n") {
+                    return Err("CSV without its header".into());
+                }
+                return Ok(());
+            }
+            other => return Err(format!("200 with Content-Type {other:?}")),
+        }
         let (w, h, _) = decode_rgb(&r.body);
         let name = req
             .path
@@ -322,12 +344,16 @@ fn query() -> impl Strategy<Value = Option<String>> {
     )
 }
 
+/// Every format's extension, and two that are none.
+const EXTENSIONS: &[&str] = &["png", "png", "svg", "csv", "json", "gif", "PNG"];
+
 fn path() -> impl Strategy<Value = String> {
+    let ext = || prop::sample::select(EXTENSIONS);
     prop_oneof![
-        6 => "[A-Za-z0-9._-]{0,66}".prop_map(|n| format!("/charts/{n}.png")),
-        1 => prop::collection::vec(any::<u8>(), 0..12)
-            .prop_map(|b| format!("/charts/{}.png", escape_some(&b))),
-        1 => Just("/random.png".to_string()),
+        6 => ("[A-Za-z0-9._-]{0,66}", ext()).prop_map(|(n, e)| format!("/charts/{n}.{e}")),
+        1 => (prop::collection::vec(any::<u8>(), 0..12), ext())
+            .prop_map(|(b, e)| format!("/charts/{}.{e}", escape_some(&b))),
+        1 => ext().prop_map(|e| format!("/random.{e}")),
         1 => "/[ -~]{0,30}",
     ]
 }

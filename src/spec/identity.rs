@@ -135,7 +135,8 @@ mod tests {
     #[test]
     fn each_format_is_its_own_chart_and_data_ignores_the_picture() {
         use crate::spec::{parse_as, Format, RouteKind};
-        let of = |f: Format, q: &str| identity(&parse_as(f, "a", Some(q), RouteKind::Named).unwrap());
+        let of =
+            |f: Format, q: &str| identity(&parse_as(f, "a", Some(q), RouteKind::Named).unwrap());
         let ids: Vec<Identity> = Format::ALL.iter().map(|&f| of(f, "")).collect();
         for (i, a) in ids.iter().enumerate() {
             for b in &ids[i + 1..] {
