@@ -219,7 +219,8 @@ mod tests {
 
     #[test]
     fn urls_split_into_origin_path_and_query() {
-        let cases: &[(&str, (&str, &str, Option<&str>))] = &[
+        type Parts<'a> = (&'a str, &'a str, Option<&'a str>);
+        let cases: &[(&str, Parts)] = &[
             (
                 "https://c.example/charts/a.png",
                 ("https://c.example", "/charts/a.png", None),
