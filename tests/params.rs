@@ -97,7 +97,8 @@ fn rejected_values_name_the_parameter_and_the_bound() {
         ("w=4096&h=4096".into(), "w", "w and h give a 4096x4096 image (16777216 pixels); at most 4194304"),
         ("w=2048&h=2049".into(), "w", "at most 4194304 pixels"),
         ("dpr=3&w=683&h=683".into(), "dpr", "w, h and dpr give a 2049x2049 image"),
-        ("theme=blue".into(), "theme", "theme must be light or dark, got 'blue'"),
+        ("theme=blue".into(), "theme", "theme must be light, dark or (for .svg) auto, got 'blue'"),
+        ("theme=auto".into(), "theme", "theme=auto is for .svg"),
         ("colour=red".into(), "colour", "unknown parameter 'colour'; known parameters are values, n, bins, title, w, h, dpr, theme"),
         ("W=100".into(), "W", "unknown parameter 'W'"),
     ];
@@ -146,4 +147,59 @@ fn the_random_chart_takes_no_values() {
         (s.data, s.theme, s.title.as_str()),
         (Data::Draws { n: 50 }, Theme::Dark, "Random chart")
     );
+}
+
+#[test]
+fn every_format_takes_the_same_parameters() {
+    use edgechart::spec::{parse_as, Format};
+    let q = "values=1,2,2&bins=3&title=x&w=300&h=200&dpr=2&theme=dark";
+    for f in Format::ALL {
+        let s = parse_as(f, "sales", Some(q), RouteKind::Named).unwrap();
+        assert_eq!(
+            (s.format, s.width, s.dpr, s.theme),
+            (f, 300, 2, Theme::Dark)
+        );
+        let e = parse_as(f, "sales", Some("bins=0"), RouteKind::Named).unwrap_err();
+        assert_eq!(e.parameter, "bins", "{f:?}");
+    }
+    // theme=auto: the SVG follows the viewer; data has no colours; a PNG
+    // must be told.
+    for (f, ok) in [
+        (Format::Svg, true),
+        (Format::Csv, true),
+        (Format::Json, true),
+        (Format::Png, false),
+    ] {
+        let r = parse_as(f, "sales", Some("theme=auto"), RouteKind::Named);
+        assert_eq!(r.is_ok(), ok, "{f:?}: {r:?}");
+    }
+}
+
+#[test]
+fn routes_pick_the_format_by_extension() {
+    use edgechart::serve::flow::{route, Route};
+    use edgechart::spec::Format;
+    let cases = [
+        ("/charts/sales.png", Route::Chart("sales", Format::Png)),
+        ("/charts/sales.svg", Route::Chart("sales", Format::Svg)),
+        ("/charts/sales.csv", Route::Chart("sales", Format::Csv)),
+        ("/charts/sales.json", Route::Chart("sales", Format::Json)),
+        ("/charts/v1.2.json", Route::Chart("v1.2", Format::Json)),
+        ("/charts/.png", Route::Chart("", Format::Png)),
+        ("/random.svg", Route::Random(Format::Svg)),
+        ("/random.json", Route::Random(Format::Json)),
+        ("/charts/sales.gif", Route::UnknownFormat),
+        ("/charts/sales.PNG", Route::UnknownFormat),
+        ("/charts/sales.", Route::UnknownFormat),
+        ("/random.webp", Route::UnknownFormat),
+        ("/charts/sales", Route::NotFound),
+        ("/charts.d/x", Route::NotFound),
+        ("/random", Route::NotFound),
+        ("/randoms.png", Route::NotFound),
+        ("/chart/sales.png", Route::NotFound),
+        ("/index.html", Route::NotFound),
+    ];
+    for (path, want) in cases {
+        assert_eq!(route(path), want, "{path}");
+    }
 }

@@ -226,20 +226,55 @@ impl DrawingBackend for SceneBackend<'_> {
         style: &S,
     ) -> Result<(), DrawingErrorKind<NoError>> {
         let color = style.color();
+        let width = style.stroke_width();
         let axis_aligned = from.0 == to.0 || from.1 == to.1;
-        if !axis_aligned || style.stroke_width() != 1 {
+        if !axis_aligned {
             return plotters_backend::rasterizer::draw_line(self, from, to, style);
         }
-        if color.alpha < 0.5 {
+        if color.alpha < 0.5 || width == 0 {
             return Ok(());
         }
         let ink = Ink::from_tag(color);
-        if from.1 == to.1 {
+        if width == 1 && from.1 == to.1 {
             // A span: from `from` to `to` inclusive, as a bitmap fills it.
             self.scene.fill(ink, from, (to.0 + 1, to.1 + 1));
+            return Ok(());
+        }
+        // Every other axis-aligned line is the rectangle its pixels make:
+        // both ends inclusive, `width` pixels across centred on the line
+        // and as far past each end (square caps, so an axis and its ticks
+        // meet without a notch). One mark, however long, where plotters'
+        // polygon fill would sweep it a pixel at a time.
+        let (x0, x1) = (from.0.min(to.0), from.0.max(to.0));
+        let (y0, y1) = (from.1.min(to.1), from.1.max(to.1));
+        let w = width as i32;
+        let (before, after) = ((w - 1) / 2, w / 2);
+        let (cap_before, cap_after) = if width == 1 { (0, 0) } else { (before, after) };
+        if from.1 == to.1 {
+            self.scene.fill(
+                ink,
+                (x0 - cap_before, y0 - before),
+                (x1 + 1 + cap_after, y0 + after + 1),
+            );
         } else {
-            let (y0, y1) = (from.1.min(to.1), from.1.max(to.1));
-            self.scene.fill(ink, (from.0, y0), (from.0 + 1, y1 + 1));
+            self.scene.fill(
+                ink,
+                (x0 - before, y0 - cap_before),
+                (x0 + after + 1, y1 + 1 + cap_after),
+            );
+        }
+        Ok(())
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<NoError>> {
+        // Segment by segment: the chart's paths are axis-aligned lines.
+        let points: Vec<BackendCoord> = path.into_iter().collect();
+        for pair in points.windows(2) {
+            self.draw_line(pair[0], pair[1], style)?;
         }
         Ok(())
     }
@@ -339,6 +374,34 @@ mod tests {
                 (Ink::Grid, 2, 3, 8, 4),
                 (Ink::Grid, 10, 5, 11, 9),
                 (Ink::Foreground, 1, 12, 9, 15),
+            ]
+        );
+    }
+
+    #[test]
+    fn thick_lines_are_one_rectangle_with_square_caps() {
+        use plotters::style::Color;
+        let mut s = Scene::new(100, 100);
+        let mut b = SceneBackend { scene: &mut s };
+        let three = Ink::Grid.tag().stroke_width(3);
+        b.draw_path([(10, 20), (30, 20)], &three).unwrap();
+        let two = Ink::Foreground.tag().stroke_width(2);
+        b.draw_line((50, 40), (50, 10), &two).unwrap();
+        let one = Ink::Bar.tag().stroke_width(1);
+        b.draw_line((60, 5), (60, 7), &one).unwrap();
+        let rect = |ink, x0, y0, x1, y1| Mark::Rect {
+            ink,
+            x0,
+            y0,
+            x1,
+            y1,
+        };
+        assert_eq!(
+            s.marks,
+            vec![
+                rect(Ink::Grid, 9, 19, 32, 22),
+                rect(Ink::Foreground, 50, 10, 52, 42),
+                rect(Ink::Bar, 60, 5, 61, 8),
             ]
         );
     }
