@@ -383,11 +383,11 @@ mod tests {
         use plotters::style::Color;
         let mut s = Scene::new(100, 100);
         let mut b = SceneBackend { scene: &mut s };
-        let three = Ink::Grid.tag().stroke_width(3);
+        let three = Color::stroke_width(&Ink::Grid.tag(), 3);
         b.draw_path([(10, 20), (30, 20)], &three).unwrap();
-        let two = Ink::Foreground.tag().stroke_width(2);
+        let two = Color::stroke_width(&Ink::Foreground.tag(), 2);
         b.draw_line((50, 40), (50, 10), &two).unwrap();
-        let one = Ink::Bar.tag().stroke_width(1);
+        let one = Color::stroke_width(&Ink::Bar.tag(), 1);
         b.draw_line((60, 5), (60, 7), &one).unwrap();
         let rect = |ink, x0, y0, x1, y1| Mark::Rect {
             ink,
