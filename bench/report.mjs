@@ -27,7 +27,7 @@ const goals = [
 writeFileSync(join(dir, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), rust, http, matplotlib: mpl, ratios, goals }, null, 2));
 const f = (x, d = 2) => Number(x).toFixed(d);
 console.log(`machine: ${rust.machine.cpu}, ${rust.machine.cores} cores`);
-console.log('spec                                      native ms  wasm ms      fuel  png bytes');
+console.log('spec                                      native ms  wasm ms      fuel      bytes');
 for (const r of rust.renders) console.log(`${r.spec.padEnd(42)}${f(r.native_ms, 3).padStart(9)}${f(r.wasm_ms, 3).padStart(9)}${String(r.fuel).padStart(10)}${String(r.png_bytes).padStart(11)}`);
 const s = rust.native_classic_ms;
 console.log(`classic native stages ms: data ${f(s.data_and_binning, 3)}, layout ${f(s.layout, 3)}, paint ${f(s.paint, 3)}, png ${f(s.png_encoding, 3)}`);

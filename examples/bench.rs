@@ -13,7 +13,7 @@ use edgechart::encode::deflate;
 use edgechart::encode::png::{encode_png, line_len, scanlines};
 use edgechart::raster::canvas::paint;
 use edgechart::render::render_chart;
-use edgechart::spec::{parse, ChartSpec, RouteKind};
+use edgechart::spec::{parse_as, ChartSpec, Format, RouteKind};
 use serde_json::json;
 
 #[path = "../tests/support/wasm_host.rs"]
@@ -44,13 +44,18 @@ fn specs() -> Vec<(&'static str, String)> {
             "largest 4096x1024, n=100000, bins=1000",
             "/charts/wide.png?w=4096&h=1024&n=100000&bins=1000".into(),
         ),
+        ("classic SVG", "/charts/sales.svg".into()),
+        ("classic SVG, theme=auto", "/charts/sales.svg?theme=auto".into()),
+        ("classic CSV", "/charts/sales.csv".into()),
+        ("classic JSON", "/charts/sales.json".into()),
     ]
 }
 
 fn spec_of(target: &str) -> ChartSpec {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let name = path.trim_start_matches("/charts/").trim_end_matches(".png");
-    parse(name, Some(query), RouteKind::Named).expect("valid spec")
+    let (name, ext) = path.trim_start_matches("/charts/").rsplit_once('.').unwrap();
+    let format = Format::from_extension(ext).expect("a format");
+    parse_as(format, name, Some(query), RouteKind::Named).expect("valid spec")
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -45,6 +45,13 @@ fn check(req: &Request, r: &Response) {
             let mut buf = vec![0; reader.output_buffer_size().unwrap()];
             reader.next_frame(&mut buf).expect("PNG data");
         }
+        if r.status == 200 && r.get("Content-Type") == Some("image/svg+xml") {
+            let text = std::str::from_utf8(&r.body).expect("SVG is UTF-8");
+            roxmltree::Document::parse(text).expect("SVG is well-formed XML");
+        }
+        if r.status == 200 && r.get("Content-Type") == Some("application/json") {
+            serde_json::from_slice::<serde_json::Value>(&r.body).expect("JSON parses");
+        }
     }
 }
 
@@ -77,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
     check(&req, &first.response);
     if let Some(wb) = &first.write_back {
         assert!(block_on(write_back(wb, &hot, &cache, &kv)).is_empty());
-        // From storage (memory, or the edge once memory is cleared): the
+        // From storage (memory, or the Cache API once memory is cleared): the
         // same answer, byte for byte.
         hot.clear();
         let again = block_on(handle(&req, &hot, &cache, &kv, &host));
