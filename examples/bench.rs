@@ -45,7 +45,10 @@ fn specs() -> Vec<(&'static str, String)> {
             "/charts/wide.png?w=4096&h=1024&n=100000&bins=1000".into(),
         ),
         ("classic SVG", "/charts/sales.svg".into()),
-        ("classic SVG, theme=auto", "/charts/sales.svg?theme=auto".into()),
+        (
+            "classic SVG, theme=auto",
+            "/charts/sales.svg?theme=auto".into(),
+        ),
         ("classic CSV", "/charts/sales.csv".into()),
         ("classic JSON", "/charts/sales.json".into()),
     ]
@@ -53,7 +56,10 @@ fn specs() -> Vec<(&'static str, String)> {
 
 fn spec_of(target: &str) -> ChartSpec {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let (name, ext) = path.trim_start_matches("/charts/").rsplit_once('.').unwrap();
+    let (name, ext) = path
+        .trim_start_matches("/charts/")
+        .rsplit_once('.')
+        .unwrap();
     let format = Format::from_extension(ext).expect("a format");
     parse_as(format, name, Some(query), RouteKind::Named).expect("valid spec")
 }

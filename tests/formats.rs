@@ -288,3 +288,33 @@ mod properties {
         s.bytes().map(|b| format!("%{b:02X}")).collect()
     }
 }
+
+/// Two charts inlined in one HTML page share one id space: a glyph id that
+/// both define must be the same outline, so either definition draws both.
+#[test]
+fn glyph_ids_mean_the_same_outline_in_every_chart() {
+    let defs = |svg: &[u8]| -> std::collections::HashMap<String, String> {
+        let text = std::str::from_utf8(svg).unwrap().to_string();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("path") && n.attribute("id").is_some())
+            .map(|n| {
+                (
+                    n.attribute("id").unwrap().to_string(),
+                    n.attribute("d").unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let a = defs(&render(Format::Svg, "sales", "dpr=2"));
+    let b = defs(&render(
+        Format::Svg,
+        "other",
+        "title=Sales+2026&theme=dark&values=1,2,3",
+    ));
+    let shared: Vec<_> = a.keys().filter(|k| b.contains_key(*k)).collect();
+    assert!(shared.len() >= 5, "{shared:?}");
+    for id in shared {
+        assert_eq!(a[id], b[id], "{id}");
+    }
+}

@@ -169,7 +169,7 @@ fn escape(s: &str) -> String {
 /// Glyph outlines defined once each (`<defs>`), placed by `<use>`.
 #[derive(Default)]
 struct Glyphs {
-    ids: HashMap<u16, Option<usize>>,
+    ids: HashMap<u16, Option<u16>>,
     defs: String,
 }
 
@@ -191,22 +191,23 @@ impl Glyphs {
         for (id, pen) in placed {
             let Some(n) = self.define(id) else { continue };
             if pen == 0 {
-                let _ = write!(body, "<use href=\"#g{n}\"/>");
+                let _ = write!(body, "<use href=\"#ec{n}\"/>");
             } else {
                 let at = (pen as f32 * units / em * 10.0).round() / 10.0;
-                let _ = write!(body, "<use href=\"#g{n}\" x=\"{at}\"/>");
+                let _ = write!(body, "<use href=\"#ec{n}\" x=\"{at}\"/>");
             }
         }
         body.push_str("</g>\n");
     }
 
-    /// The number of glyph `id`'s definition; `None` for glyphs with no ink.
-    fn define(&mut self, id: GlyphId) -> Option<usize> {
-        let next = self.ids.len();
+    /// Defines glyph `id` once; `None` for glyphs with no ink. The element
+    /// id is the font's glyph number (`ec36`), so two charts inlined in one
+    /// page that both define it define the same outline.
+    fn define(&mut self, id: GlyphId) -> Option<u16> {
         *self.ids.entry(id.0).or_insert_with(|| {
             let d = outline_path(id)?;
-            let _ = writeln!(self.defs, "<path id=\"g{next}\" d=\"{d}\"/>");
-            Some(next)
+            let _ = writeln!(self.defs, "<path id=\"ec{}\" d=\"{d}\"/>", id.0);
+            Some(id.0)
         })
     }
 }
