@@ -23,7 +23,7 @@ use crate::spec::{parse_as, Format, ParamError, RouteKind};
 pub trait Host {
     /// Milliseconds since the Unix epoch: `Date` and `Server-Timing`.
     fn now_ms(&self) -> f64;
-    /// 32 bytes of fresh entropy for `/random.png`.
+    /// 32 bytes of fresh entropy for `/random.{png,svg,csv,json}`.
     fn random_seed(&self) -> [u8; 32];
     /// The keys of signed URLs (`CHART_SIGNING_KEYS`); none: signing off.
     fn signing_keys(&self) -> &SigningKeys {
