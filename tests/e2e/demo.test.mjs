@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { startWrangler, root } from './wrangler.mjs';
 
 const out = join(root, 'tests', 'output');
@@ -27,12 +28,62 @@ after(async () => {
 });
 
 /** Natural size of the preview once the image for `srcPart` has loaded. */
-async function previewSize(page, srcPart) {
-  await page.waitForFunction((part) => {
-    const img = document.getElementById('preview');
+async function previewSize(page, srcPart, id = 'preview') {
+  await page.waitForFunction(([part, id]) => {
+    const img = document.getElementById(id);
     return img.src.includes(part) && img.complete && img.naturalWidth > 0;
-  }, srcPart, { timeout: 20_000 });
-  return page.$eval('#preview', (img) => [img.naturalWidth, img.naturalHeight]);
+  }, [srcPart, id], { timeout: 20_000 });
+  return page.$eval(`#${id}`, (img) => [img.naturalWidth, img.naturalHeight]);
+}
+
+const xmlText = (s) => s.replace(/&(amp|lt|gt|quot|apos|#x?[0-9a-f]+);/gi, (_, e) => (
+  { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]
+  ?? String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))));
+
+/** What the Worker's SVG says about the chart at `path` (any extension):
+ * "{title}: {desc}", the alt text the page must show. */
+async function svgAlt(path) {
+  const text = await (await fetch(w.url + path.replace(/\.(png|svg|csv|json)(\?|$)/, '.svg$2'))).text();
+  const title = xmlText(text.match(/<title>([^<]*)<\/title>/)[1]);
+  const desc = xmlText(text.match(/<desc>([^<]*)<\/desc>/)[1]);
+  return title ? `${title}: ${desc}` : desc;
+}
+
+/** The alt attribute of the first <img> in the textarea `id`, as a browser reads it. */
+const snippetAlt = (page, id) => page.$eval(`#${id}`, (t) =>
+  new DOMParser().parseFromString(t.value, 'text/html').querySelector('img')?.alt);
+
+/** Waits until the page has the alt text from the chart's JSON. */
+async function waitForAlt(page, alt) {
+  await page.waitForFunction((want) => document.getElementById('preview').alt === want
+    && document.getElementById('picture').value.includes('alt='), alt, { timeout: 20_000 });
+}
+
+/** The colour of the screenshot pixel at (x, y) CSS pixels, as [r, g, b]. */
+function pixel(png, scale, x, y) {
+  const i = (Math.round(y * scale) * png.width + Math.round(x * scale)) * 4;
+  return [png.data[i], png.data[i + 1], png.data[i + 2]];
+}
+const near = (rgb, hex, tol = 6) => [0, 1, 2].every((k) => Math.abs(rgb[k] - parseInt(hex.slice(1 + 2 * k, 3 + 2 * k), 16)) <= tol);
+const hexToRgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+const hexOf = (rgb) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+
+/** Background and bar colours inside the two theme=auto previews. */
+async function autoColours(page, scale) {
+  const png = PNG.sync.read(await page.screenshot());
+  const out = {};
+  for (const id of ['preview', 'preview-dark']) {
+    const r = await page.$eval(`#${id}`, (img) => { const b = img.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; });
+    // The corners of the chart are its background.
+    const corners = [[3, 3], [r.w - 4, 3], [3, r.h - 4], [r.w - 4, r.h - 4]].map(([dx, dy]) => pixel(png, scale, r.x + dx, r.y + dy));
+    // Every colour in the plot area, to find the bars.
+    const colours = new Set();
+    for (let y = r.y + r.h * 0.2; y < r.y + r.h * 0.85; y += 1) {
+      for (let x = r.x + r.w * 0.15; x < r.x + r.w * 0.95; x += 1) colours.add(hexOf(pixel(png, scale, x, y)));
+    }
+    out[id] = { corners: corners.map(hexOf), colours };
+  }
+  return out;
 }
 
 test('builder, preview, snippet, errors, answer panel and gallery', async () => {
@@ -57,7 +108,11 @@ test('builder, preview, snippet, errors, answer panel and gallery', async () => 
   const snippet = await page.inputValue('#snippet');
   assert.equal(snippet.split('"')[1], url.replace(/&/g, '&amp;'), 'the snippet holds the URL');
   assert.match(snippet, /width="300" height="200"/);
-  assert.match(snippet, /alt="Histogram of 1000 random normal draws, titled Orders &amp; returns"/);
+  // The alt text is the SVG's title and <desc>, said from the chart's JSON.
+  const alt = await svgAlt(url.slice(w.url.length));
+  assert.match(alt, /^Orders & returns: Histogram of 1000 values in 100 bins, from -?\d/);
+  await waitForAlt(page, alt);
+  assert.ok((await page.inputValue('#snippet')).includes(`alt="${alt.replace(/&/g, '&amp;')}"`));
   // What the Worker answered, and the revalidation: 200 then 304.
   await page.waitForFunction(() => /304/.test(document.getElementById('answer').textContent), null, { timeout: 20_000 });
   const answer = await page.textContent('#answer');
@@ -89,7 +144,8 @@ test('builder, preview, snippet, errors, answer panel and gallery', async () => 
   const sizes = await page.$$eval('#gallery img', (imgs) => imgs.map((i) => [i.getAttribute('src'), i.naturalWidth, i.naturalHeight]));
   for (const [src, nw, nh] of sizes) {
     const u = new URL(src, 'http://x');
-    const dpr = Number(u.searchParams.get('dpr') || 1);
+    // A PNG has dpr times the CSS pixels; an SVG says its CSS size.
+    const dpr = u.pathname.endsWith('.svg') ? 1 : Number(u.searchParams.get('dpr') || 1);
     assert.deepEqual([nw, nh], [(Number(u.searchParams.get('w')) || 640) * dpr, (Number(u.searchParams.get('h')) || 480) * dpr], src);
   }
   await page.click('#gallery li:nth-child(3) button');
@@ -99,6 +155,159 @@ test('builder, preview, snippet, errors, answer panel and gallery', async () => 
   assert.deepEqual(failed, [], 'no request failed');
   await page.close();
 });
+
+test('formats: the URL extension, the preview (image or data), the snippets, the alt text', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const failed = [];
+  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('pageerror', (e) => failed.push(`page error: ${e.message}`));
+  await page.goto(w.url + '/');
+  await previewSize(page, '/charts/sales.png');
+  assert.equal(await page.inputValue('#format'), 'png');
+
+  // Exact halves: the Worker rounds them to even (12.125 -> 12.12,
+  // 1000.5 -> 1000), and so must the page.
+  await page.fill('#name', 'ties');
+  await page.fill('#values', '12.125, 1000.5');
+  await page.fill('#title', 'Ties & <tags> "q"');
+  const query = 'values=12.125%2C1000.5&title=Ties+%26+%3Ctags%3E+%22q%22';
+  const json = await (await fetch(`${w.url}/charts/ties.json?${query}`)).json();
+  const alt = await svgAlt(`/charts/ties.svg?${query}`);
+  assert.equal(alt, `Ties & <tags> "q": Histogram of 2 values in ${json.bins.length} bins, from 12.12 to 1000; mean 506.3, standard deviation 494.2.`);
+
+  for (const format of ['svg', 'csv', 'json', 'png']) {
+    await page.selectOption('#format', format);
+    const url = `${w.url}/charts/ties.${format}?${query}`;
+    await page.waitForFunction((u) => document.getElementById('url').value === u, url, { timeout: 20_000 });
+    const snippet = await page.inputValue('#snippet');
+    if (format === 'png' || format === 'svg') {
+      // An image: 640x480 CSS pixels, the data preview hidden.
+      assert.deepEqual(await previewSize(page, `/charts/ties.${format}?`), [640, 480], format);
+      assert.equal(await page.isVisible('#preview'), true, format);
+      assert.equal(await page.isVisible('#data'), false, format);
+      assert.equal(await page.isVisible('#dark-panel'), false, format);
+      assert.ok(snippet.startsWith(`<img src="${url.replace(/&/g, '&amp;')}" width="640" height="480" alt=`), snippet);
+      await waitForAlt(page, alt);
+      assert.equal(await snippetAlt(page, 'snippet'), alt, format);
+      if (format === 'svg') await page.screenshot({ path: join(out, 'demo-svg.png') });
+    } else {
+      // Data: the text the URL returns, no image.
+      await page.waitForFunction(() => !document.getElementById('data').hidden, null, { timeout: 20_000 });
+      const text = await page.textContent('#data');
+      if (format === 'csv') {
+        assert.ok(text.startsWith('bin_start,bin_end,count\r\n'), text.slice(0, 40));
+        assert.equal(text.trim().split(/\r\n/).length, json.bins.length + 1, 'a row a bin');
+      } else {
+        assert.deepEqual(JSON.parse(text), json, 'the JSON as it came, laid out one bin a line');
+        assert.equal(text.split('\n').filter((l) => l.includes('"start"')).length, json.bins.length);
+      }
+      assert.equal(await page.isVisible('#images'), false, format);
+      assert.equal(await page.$eval('#preview', (img) => img.hasAttribute('src')), false, `${format}: no <img> request`);
+      assert.match(await page.textContent('#preview-caption'), new RegExp(`${json.bins.length} bins`));
+      // The snippet is a link, with the chart's title.
+      const type = format === 'csv' ? 'text/csv' : 'application/json';
+      assert.equal(snippet.startsWith(`<a href="${url.replace(/&/g, '&amp;')}" type="${type}">`), true, snippet);
+      await page.waitForFunction((want) => new DOMParser().parseFromString(document.getElementById('snippet').value, 'text/html')
+        .querySelector('a')?.textContent === want, `Ties & <tags> "q" (${format.toUpperCase()})`, { timeout: 20_000 });
+      if (format === 'json') await page.screenshot({ path: join(out, 'demo-formats.png') });
+    }
+    // The Worker's answer is for this format.
+    await page.waitForFunction((ext) => /304/.test(document.getElementById('answer').textContent)
+      && document.getElementById('answer').textContent.includes(
+        { png: 'image/png', svg: 'image/svg+xml', csv: 'text/csv', json: 'application/json' }[ext]), format, { timeout: 20_000 });
+
+    // The <picture>: SVG first, the PNG as the <img>, whatever the format chosen.
+    const picture = await page.inputValue('#picture');
+    const svgUrl = `${w.url}/charts/ties.svg?${query}`.replace(/&/g, '&amp;');
+    const pngUrl = `${w.url}/charts/ties.png?${query}`.replace(/&/g, '&amp;');
+    assert.ok(picture.startsWith('<picture>\n') && picture.endsWith('\n</picture>'), picture);
+    assert.ok(picture.includes(`<source type="image/svg+xml" srcset="${svgUrl}">`), picture);
+    assert.ok(picture.includes(`<img src="${pngUrl}" width="640" height="480" alt=`), picture);
+    assert.equal(await snippetAlt(page, 'picture'), alt, format);
+  }
+
+  // The <picture> snippet works as written: a browser that takes SVG takes it.
+  const chosen = await page.evaluate(async (html) => {
+    const div = document.createElement('div');
+    div.innerHTML = html;
+    document.body.append(div);
+    const img = div.querySelector('img');
+    await img.decode();
+    const r = [img.currentSrc, img.naturalWidth, img.naturalHeight, img.alt];
+    div.remove();
+    return r;
+  }, await page.inputValue('#picture'));
+  assert.deepEqual(chosen, [`${w.url}/charts/ties.svg?${query}`, 640, 480, alt]);
+
+  // A chart that cannot be drawn says so in its alt text too.
+  await page.fill('#bins', '0');
+  await page.waitForFunction(() => document.getElementById('preview').alt.startsWith('Error: '), null, { timeout: 20_000 });
+  assert.match(await page.$eval('#preview', (i) => i.alt), /bins must be an integer from 1 to 1000, got 0/);
+  assert.deepEqual(failed, [], 'no request failed');
+  await page.close();
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`theme=auto (page in ${scheme} mode): needs SVG, and shows a light and a dark rendering`, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: scheme });
+    const failed = [];
+    page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+    await page.goto(w.url + '/');
+    await previewSize(page, '/charts/sales.png');
+    assert.equal(await page.$eval('#dark-panel', (p) => p.hidden), true, 'one preview without auto');
+
+    // auto while PNG is chosen: the format becomes SVG, and the page says so.
+    await page.selectOption('#theme', 'auto');
+    assert.equal(await page.inputValue('#format'), 'svg');
+    assert.match(await page.textContent('#adjusted'), /theme=auto needs SVG.*format is now SVG/);
+    await page.waitForFunction((u) => document.getElementById('url').value === u, `${w.url}/charts/sales.svg?theme=auto`, { timeout: 20_000 });
+    assert.deepEqual(await previewSize(page, 'sales.svg?theme=auto'), [640, 480]);
+    assert.deepEqual(await previewSize(page, 'sales.svg?theme=auto', 'preview-dark'), [640, 480]);
+    assert.equal(await page.isVisible('#dark-panel'), true);
+    await page.waitForTimeout(200); // the SVGs paint after they decode
+    const c = await autoColours(page, 1);
+    // The chart's own background (not the panel's): #ffffff and #16191e.
+    for (const px of c.preview.corners) assert.ok(near(hexToRgb(px), '#ffffff'), `light corner ${px}`);
+    for (const px of c['preview-dark'].corners) assert.ok(near(hexToRgb(px), '#16191e'), `dark corner ${px}`);
+    // And the palettes' bars: #1f77b4 in light, #5ba8e5 in dark.
+    assert.ok([...c.preview.colours].some((h) => near(hexToRgb(h), '#1f77b4', 3)), 'light bars');
+    assert.ok(![...c.preview.colours].some((h) => near(hexToRgb(h), '#5ba8e5', 3)), 'no dark bars in light');
+    assert.ok([...c['preview-dark'].colours].some((h) => near(hexToRgb(h), '#5ba8e5', 3)), 'dark bars');
+    assert.ok(![...c['preview-dark'].colours].some((h) => near(hexToRgb(h), '#1f77b4', 3)), 'no light bars in dark');
+    // Both panels say which is which.
+    assert.match(await page.textContent('#light-panel figcaption'), /light/);
+    assert.match(await page.textContent('#dark-panel figcaption'), /dark/);
+    await page.locator('#images').screenshot({ path: join(out, scheme === 'light' ? 'demo-auto.png' : 'demo-auto-dark-page.png') });
+
+    // The <picture> for auto: SVG, then a dark PNG for dark mode, then the light PNG.
+    const picture = await page.inputValue('#picture');
+    assert.deepEqual(picture.split('\n').map((l) => l.trim().split(' ').slice(0, 3).join(' ')), [
+      '<picture>',
+      `<source type="image/svg+xml" srcset="${w.url}/charts/sales.svg?theme=auto">`,
+      '<source type="image/png" media="(prefers-color-scheme:',
+      `<img src="${w.url}/charts/sales.png" width="640"`,
+      '</picture>',
+    ]);
+    assert.ok(picture.includes(`media="(prefers-color-scheme: dark)" srcset="${w.url}/charts/sales.png?theme=dark">`), picture);
+
+    // Back to PNG: the theme cannot stay auto; the page says so, one preview again.
+    await page.selectOption('#format', 'png');
+    assert.equal(await page.inputValue('#theme'), '');
+    assert.match(await page.textContent('#adjusted'), /PNG cannot follow.*theme is now light/);
+    await page.waitForFunction((u) => document.getElementById('url').value === u, `${w.url}/charts/sales.png`, { timeout: 20_000 });
+    assert.deepEqual(await previewSize(page, '/charts/sales.png'), [640, 480]);
+    assert.equal(await page.isVisible('#dark-panel'), false);
+    assert.equal(await page.$eval('#error', (e) => e.hidden), true, 'no 400 on the way');
+
+    // The gallery's auto example loads as SVG with auto.
+    await page.click('#gallery li:nth-child(8) button');
+    assert.equal(await page.inputValue('#format'), 'svg');
+    assert.equal(await page.inputValue('#theme'), 'auto');
+    assert.deepEqual(await previewSize(page, 'visitors.svg?theme=auto', 'preview-dark'), [640, 480]);
+    assert.deepEqual(failed, [], 'no request failed');
+    await page.close();
+  });
+}
 
 test('keyboard and phone width', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
@@ -121,5 +330,19 @@ test('keyboard and phone width', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than a phone`);
   await page.screenshot({ path: join(out, 'demo-phone.png'), fullPage: true });
+  // theme=auto (two previews, stacked) and the data preview fit as well.
+  await page.selectOption('#theme', 'auto');
+  await previewSize(page, 'sales-q4.svg?theme=auto', 'preview-dark');
+  const [light, dark] = await page.$$eval('#preview, #preview-dark', (imgs) => imgs.map((i) => i.getBoundingClientRect().toJSON()));
+  assert.ok(dark.top >= light.bottom, 'stacked on a phone');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0, 'auto fits');
+  await page.locator('#images').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(out, 'demo-phone-auto.png') });
+  await page.selectOption('#format', 'json');
+  await page.waitForFunction(() => !document.getElementById('data').hidden, null, { timeout: 20_000 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0, 'the data fits');
+  const unlabeledNow = await page.$$eval('input, select, textarea', (els) =>
+    els.filter((e) => !e.labels || e.labels.length === 0).map((e) => e.id));
+  assert.deepEqual(unlabeledNow, []);
   await page.close();
 });

@@ -40,6 +40,14 @@ const CASES = [
   ['a 404', 'GET /nowhere/at/all'],
   ['a 405', 'DELETE /charts/lint.png'],
   ['/random.png', 'GET /random.png?w=200&h=150'],
+  // The other formats, and the errors they brought.
+  ['an SVG', 'GET /charts/lint.svg?w=300&h=200&theme=auto'],
+  ['a CSV', 'GET /charts/lint.csv?values=1,2,2,3'],
+  ['a JSON', 'GET /charts/lint.json?values=1,2,2,3'],
+  ['a 304 for a JSON', 'GET /charts/lint.json?values=1,2,2,3\nIf-None-Match: *'],
+  ['/random.json', 'GET /random.json'],
+  ['a 404 for an unknown format', 'GET /charts/lint.gif'],
+  ['a 400 for theme=auto on a PNG', 'GET /charts/lint.png?theme=auto'],
   // Served by wrangler dev's asset server, not the Worker: it sends no Date
   // (Cloudflare's front line adds one in production).
   ['a static file (not the Worker)', 'GET /', [/doesn't have a Date header/]],
