@@ -180,7 +180,7 @@ impl RawParams {
             (Some(_), _) if kind == RouteKind::Random => {
                 return Err(ParamError::new(
                     "values",
-                    "values is not accepted on /random.png (its data is random); use /charts/{name}.png",
+                    "values is not accepted on /random (its data is random); use /charts/{name}",
                 ))
             }
             (Some(_), Some(_)) => {
