@@ -176,27 +176,26 @@ impl RawParams {
         name: &str,
         kind: RouteKind,
     ) -> Result<ChartSpec, ParamError> {
-        let data = match (&self.values, &self.n) {
-            (Some(_), _) if kind == RouteKind::Random => {
-                return Err(ParamError::new(
+        let data =
+            match (&self.values, &self.n) {
+                (Some(_), _) if kind == RouteKind::Random => return Err(ParamError::new(
                     "values",
                     "values is not accepted on /random (its data is random); use /charts/{name}",
-                ))
-            }
-            (Some(_), Some(_)) => {
-                return Err(ParamError::new(
-                    "n",
-                    "n cannot be combined with values (n sets how many draws to generate)",
-                ))
-            }
-            (Some(v), None) => Data::Values(parse_values(v)?),
-            (None, Some(n)) => Data::Draws {
-                n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
-            },
-            (None, None) => Data::Draws {
-                n: limits::N_DEFAULT,
-            },
-        };
+                )),
+                (Some(_), Some(_)) => {
+                    return Err(ParamError::new(
+                        "n",
+                        "n cannot be combined with values (n sets how many draws to generate)",
+                    ))
+                }
+                (Some(v), None) => Data::Values(parse_values(v)?),
+                (None, Some(n)) => Data::Draws {
+                    n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
+                },
+                (None, None) => Data::Draws {
+                    n: limits::N_DEFAULT,
+                },
+            };
         let bins = match self.bins.as_deref() {
             None => match data {
                 Data::Draws { .. } => Bins::Fixed(limits::BINS_DEFAULT),
