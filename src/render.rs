@@ -63,12 +63,13 @@ pub fn render_chart(spec: &ChartSpec) -> Result<Vec<u8>, RenderError> {
 pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, RenderError> {
     let data = samples(&spec.data, seed);
     let hist = histogram(&data, spec.bins);
-    let summary = Summary::of(&data);
+    // The summary is one more pass over the data: only the formats that say
+    // it pay for it.
     Ok(match spec.format {
         Format::Png => encode_png(&paint(&layout_histogram(&hist, spec)?, spec.colors()))?,
-        Format::Svg => svg_of(spec, &hist, &summary)?,
+        Format::Svg => svg_of(spec, &hist, &Summary::of(&data))?,
         Format::Csv => csv(&hist),
-        Format::Json => json(&spec.title, &summary, &hist),
+        Format::Json => json(&spec.title, &Summary::of(&data), &hist),
     })
 }
 
