@@ -182,22 +182,22 @@ fn main() {
         });
         let mut h = Harness::new();
         let mut fuel = 0;
-        let mut png_bytes = 0;
+        let mut body_bytes = 0;
         let wasm_ms = time_ms(reps, || {
             h.host().tiers = Default::default();
             h.clear_hot();
             let r = h.get(&target);
             assert_eq!(r.status, 200, "{label}");
             assert_eq!(r.header("X-Chart-Source"), Some("render"));
-            png_bytes = r.body.len();
+            body_bytes = r.body.len();
             fuel = h.last_fuel;
         });
-        eprintln!("bench: {label}: native {native_ms:.3} ms, wasm {wasm_ms:.3} ms, {fuel} fuel, {png_bytes} bytes");
+        eprintln!("bench: {label}: native {native_ms:.3} ms, wasm {wasm_ms:.3} ms, {fuel} fuel, {body_bytes} bytes");
         rows.push(json!({
             "spec": label, "url": if target.len() > 120 { format!("{}...", &target[..120]) } else { target.clone() },
             "pixels": [spec.pixel_size().0, spec.pixel_size().1],
             "native_ms": native_ms, "wasm_ms": wasm_ms, "wasm_over_native": wasm_ms / native_ms,
-            "fuel": fuel, "png_bytes": png_bytes, "runs": reps,
+            "fuel": fuel, "body_bytes": body_bytes, "runs": reps,
         }));
     }
 
