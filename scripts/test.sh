@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, as CI does (.ci/run calls this):
 #   1. setup: pinned tools, npm packages, Debian's chromium (skipped when present)
-#   2. cargo fmt --check, cargo clippy -D warnings (native, and wasm32 for the adapters)
+#   2. cargo fmt --check, cargo clippy -D warnings (native, and wasm32 for the adapters);
+#      the fuzz targets type-checked, so a change of the core cannot leave them behind
 #   3. native tests: unit, parameter table, golden images; then the wasmtime harness
 #      (builds the Worker crate for wasm32 with the harness feature)
 #   4. the Worker build (worker-build), the deploy checked offline (wrangler deploy
@@ -22,6 +23,9 @@ cargo fmt --check
 step "cargo clippy (native, all targets; wasm32 with the workers and harness adapters)"
 cargo clippy --release --all-targets --quiet -- -D warnings
 cargo clippy --release --lib --target wasm32-unknown-unknown --features harness --quiet -- -D warnings
+
+step "the fuzz targets type-check (stable, without libFuzzer; scripts/fuzz.sh runs them)"
+cargo check --quiet --locked --manifest-path fuzz/Cargo.toml --bins --no-default-features
 
 step "native tests and the wasmtime harness (cargo test --release)"
 cargo test --release

@@ -7,9 +7,9 @@
 //! must inflate (miniz_oxide) to the scanlines.
 #![no_main]
 
-use edgechart::chart::histogram::Canvas;
+use edgechart::chart::theme::Colors;
 use edgechart::encode::png::{encode_png, scanlines};
-use edgechart::spec::Theme;
+use edgechart::raster::canvas::Canvas;
 use edgechart::raster::palette::{palette, PALETTE_LEN};
 use libfuzzer_sys::fuzz_target;
 
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let pattern = data[3];
     let bytes = &data[4..];
-    let mut canvas = Canvas::new(width, height, palette(Theme::Light));
+    let mut canvas = Canvas::new(width, height, palette(Colors::Light));
     let w = width as usize;
     let n = PALETTE_LEN as u8;
     for (i, p) in canvas.pixels.iter_mut().enumerate() {
