@@ -250,7 +250,7 @@ mod properties {
         fn any_svg_is_well_formed_and_self_contained(
             q in query(),
             theme in prop::sample::select(vec!["light", "dark", "auto"]),
-            title in ".{0,40}",
+            title in title(),
         ) {
             let q = format!("{q}&theme={theme}&w=200&h=150&title={}", urlencode(&title));
             let Ok(spec) = parse_as(Format::Svg, "p", Some(&q), RouteKind::Named) else { return Ok(()) };
@@ -270,6 +270,32 @@ mod properties {
             prop_assert_eq!(svg_title.chars().count(), spec.title.chars().count());
             prop_assert!(resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default()).is_ok());
         }
+    }
+
+    /// Titles of any characters, with those that XML and the escaping find
+    /// hard (markup, `]]>`, the noncharacters, line separators) drawn often.
+    fn title() -> impl Strategy<Value = String> {
+        let hard = prop::sample::select(vec![
+            '<',
+            '>',
+            '&',
+            '"',
+            '\'',
+            ']',
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{FDD0}',
+            '\u{FFFD}',
+            '\u{2028}',
+            '\u{202E}',
+            '\u{E000}',
+            '\u{10FFFD}',
+            '\u{1FFFE}',
+            '\u{85}',
+            '\t',
+        ]);
+        prop::collection::vec(prop_oneof![2 => any::<char>(), 1 => hard], 0..40)
+            .prop_map(String::from_iter)
     }
 
     /// Every number after `"key":` in JSON text, parsed exactly.
@@ -316,5 +342,46 @@ fn glyph_ids_mean_the_same_outline_in_every_chart() {
     assert!(shared.len() >= 5, "{shared:?}");
     for id in shared {
         assert_eq!(a[id], b[id], "{id}");
+    }
+}
+
+/// Titles that are hard for markup (`]]>`, `<!--`, quotes, line and
+/// paragraph separators, a bidi override, private use, the last plane, the
+/// noncharacters) are accepted, as the contract says (any UTF-8 without
+/// controls), and every format carries them: the JSON's `title` parses back
+/// to the title exactly, and so does the SVG's `<title>`, except that
+/// U+FFFE and U+FFFF, which XML cannot hold at all, become U+FFFD there.
+#[test]
+fn hard_titles_survive_every_format() {
+    let titles = [
+        ("]]> <!-- --> <?x?> &amp; \"q\" 'a'", None),
+        ("line\u{2028}para\u{2029}end", None),
+        ("\u{202E}reversed\u{202C} and \u{200B}zero width", None),
+        (
+            "\u{E000}\u{F8FF}\u{10FFFD} \u{FFFD} \u{FDD0}\u{1FFFE}",
+            None,
+        ),
+        ("𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u{1F4C8} 漢字", None),
+        ("\u{FFFE}a\u{FFFF}", Some("\u{FFFD}a\u{FFFD}")),
+    ];
+    for (t, in_svg) in titles {
+        let q = format!(
+            "title={}",
+            t.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+        );
+        let svg_spec = parse_as(Format::Svg, "t", Some(&q), RouteKind::Named)
+            .unwrap_or_else(|e| panic!("{t:?} refused: {e:?}"));
+        let svg = String::from_utf8(render_chart(&svg_spec).unwrap()).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{t:?}: {e}"));
+        let title = doc
+            .descendants()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|n| n.text());
+        assert_eq!(title, Some(in_svg.unwrap_or(t)), "SVG title");
+
+        let json_spec = parse_as(Format::Json, "t", Some(&q), RouteKind::Named).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&render_chart(&json_spec).unwrap()).unwrap();
+        assert_eq!(json["title"].as_str(), Some(t), "JSON title");
     }
 }

@@ -86,6 +86,7 @@ fn rejected_values_name_the_parameter_and_the_bound() {
         ("bins=many".into(), "bins", "got 'many'"),
         (format!("title={long_title}"), "title", "title is 201 characters long; at most 200"),
         ("title=a%0Ab".into(), "title", "control character U+000A"),
+        ("title=a%C2%85b".into(), "title", "control character U+0085"),
         ("title=%FF".into(), "title", "valid UTF-8"),
         ("title=%G1".into(), "title", "bad percent-escape"),
         ("w=63".into(), "w", "w must be an integer from 64 to 4096, got 63"),

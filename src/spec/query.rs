@@ -32,7 +32,7 @@ impl fmt::Display for ParamError {
 pub fn validate_name(name: &str) -> Result<(), ParamError> {
     let err = |m: String| Err(ParamError::new("name", m));
     if name.is_empty() {
-        return err("chart name is empty: use /charts/{name}.png with 1 to 64 characters".into());
+        return err("chart name is empty: use /charts/{name}.{ext} with 1 to 64 characters".into());
     }
     if name.len() > limits::NAME_MAX {
         return err(format!(
