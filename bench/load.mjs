@@ -3,10 +3,13 @@
 // watches the workerd process's memory.
 //   node bench/load.mjs [REQUESTS=10000] [CONCURRENCY=64] [SOAK_SECONDS=300]
 // Mix: hits over a Zipf of 200 chart names, new charts, 304 revalidations,
-// bad input, /random.png and a static file. Checks: no 5xx, no connection
-// error, every 200 chart a PNG of the requested size, one byte string per
-// URL, every error no-store (and a 429 only with Retry-After). Prints
-// requests/s and p50/p99 per class; writes bench/out/load.json.
+// bad input, /random and a static file; charts in every format (PNG 55%,
+// SVG 25%, CSV 10%, JSON 10%). Checks: no 5xx, no connection error, every
+// 200 chart of its format's Content-Type and whole (a PNG of the requested
+// size, an SVG of the requested size that closes, a CSV and a JSON whose
+// counts sum to the 1000 values), one byte string per URL, every error
+// no-store (and a 429 only with Retry-After). Prints requests/s and p50/p99
+// per class and the count per format; writes bench/out/load.json.
 import { Agent, request } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -54,18 +57,57 @@ function rng(seed) {
 
 const RUN = Date.now().toString(36);
 
-/** The next request of the mix: [class, path, headers, expected size]. */
+const FORMATS = [['png', 0.55], ['svg', 0.25], ['csv', 0.10], ['json', 0.10]];
+const CONTENT_TYPES = { png: 'image/png', svg: 'image/svg+xml', csv: 'text/csv', json: 'application/json' };
+
+function pickFormat(rand) {
+  let u = rand();
+  for (const [f, share] of FORMATS) if ((u -= share) < 0) return f;
+  return 'png';
+}
+
+/** The next request of the mix: [class, path, headers, expected chart]. */
 function mix(rand, zipf, etags, i) {
   const u = rand();
-  if (u < 0.45) { const k = zipf(); return ['hit', `/charts/zipf-${k}.png?w=320&h=200`, {}, [320, 200]]; }
-  if (u < 0.60) return ['new', `/charts/new-${RUN}-${i}.png?w=200&h=150`, {}, [200, 150]];
+  const f = pickFormat(rand);
+  if (u < 0.45) { const k = zipf(); return ['hit', `/charts/zipf-${k}.${f}?w=320&h=200`, {}, { f, size: [320, 200] }]; }
+  if (u < 0.60) return ['new', `/charts/new-${RUN}-${i}.${f}?w=200&h=150`, {}, { f, size: [200, 150] }];
   if (u < 0.75 && etags.size) {
     const [path, etag] = [...etags][Math.floor(rand() * etags.size)];
     return ['304', path, { 'If-None-Match': etag }, null];
   }
-  if (u < 0.82) return ['bad', `/charts/bad.png?w=${99999 + i}`, {}, null];
-  if (u < 0.90) return ['random', '/random.png?w=160&h=120', {}, [160, 120]];
+  if (u < 0.82) return ['bad', `/charts/bad.${f}?w=${99999 + i}`, {}, null];
+  if (u < 0.90) return ['random', `/random.${f}?w=160&h=120`, {}, { f, size: [160, 120] }];
   return ['static', '/__bench/static.png', {}, null];
+}
+
+/** What is wrong with a 200 chart answer, or null: its Content-Type and
+ * whether it is whole (n=1000 is the default data of every URL here). */
+function chartProblem(r, { f, size }) {
+  const type = r.headers['content-type'] ?? '';
+  if (!type.startsWith(CONTENT_TYPES[f])) return `Content-Type ${type} for .${f}`;
+  const text = () => r.body.toString('utf8');
+  const sum = (counts) => counts.reduce((a, b) => a + b, 0);
+  try {
+    if (f === 'png') {
+      const png = PNG.sync.read(r.body);
+      if (png.width !== size[0] || png.height !== size[1]) return `${png.width}x${png.height}`;
+    } else if (f === 'svg') {
+      const t = text();
+      if (!t.startsWith(`<svg xmlns="http://www.w3.org/2000/svg" width="${size[0]}" height="${size[1]}"`)) return `SVG starts ${t.slice(0, 80)}`;
+      if (!t.trimEnd().endsWith('</svg>')) return 'SVG does not close';
+    } else if (f === 'csv') {
+      const rows = text().split('\r\n').filter(Boolean);
+      if (rows[0] !== 'bin_start,bin_end,count') return `CSV header ${rows[0]}`;
+      const n = sum(rows.slice(1).map((row) => Number(row.split(',')[2])));
+      if (n !== 1000) return `CSV counts sum to ${n}`;
+    } else {
+      const j = JSON.parse(text());
+      const n = sum(j.bins.map((b) => b.count));
+      if (n !== 1000 || j.summary.count !== 1000) return `JSON counts ${n}, summary ${j.summary.count}`;
+    }
+  } catch (e) { return `not a ${f} (${e.message})`; }
+  return null;
 }
 
 function pct(xs, p) { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; }
@@ -77,27 +119,28 @@ async function run(baseUrl, total, concurrency, seed, { deadline = Infinity } = 
   const bodies = new Map();
   const stats = {};
   const problems = [];
+  const formats = {};
   let next = 0;
   const started = performance.now();
   async function worker() {
     for (;;) {
       const i = next++;
       if (i >= total || performance.now() > deadline) return;
-      const [cls, path, headers, size] = mix(rand, zipf, etags, i);
+      const [cls, path, headers, chart] = mix(rand, zipf, etags, i);
       const r = await get(baseUrl + path, headers);
       const st = (stats[cls] ??= { n: 0, ms: [], statuses: {} });
       st.n++;
+      const ext = path.match(/\.(png|svg|csv|json)(\?|$)/)?.[1] ?? 'other';
+      formats[ext] = (formats[ext] ?? 0) + 1;
       if (r.error) { problems.push(`${cls} ${path}: connection error ${r.error}`); continue; }
       st.ms.push(r.ms);
       st.statuses[r.status] = (st.statuses[r.status] ?? 0) + 1;
       if (r.status >= 500) problems.push(`${cls} ${path}: ${r.status}`);
       if (r.status >= 400 && r.headers['cache-control'] !== 'no-store') problems.push(`${cls} ${path}: ${r.status} without no-store`);
       if (r.status === 429 && !r.headers['retry-after']) problems.push(`${cls} ${path}: 429 without Retry-After`);
-      if (r.status === 200 && size) {
-        try {
-          const png = PNG.sync.read(r.body);
-          if (png.width !== size[0] || png.height !== size[1]) problems.push(`${path}: ${png.width}x${png.height}`);
-        } catch (e) { problems.push(`${path}: not a PNG (${e.message})`); }
+      if (r.status === 200 && chart) {
+        const p = chartProblem(r, chart);
+        if (p) problems.push(`${path}: ${p}`);
       }
       if (r.status === 200 && cls !== 'random' && cls !== 'static') {
         const h = createHash('sha256').update(r.body).digest('hex');
@@ -115,7 +158,7 @@ async function run(baseUrl, total, concurrency, seed, { deadline = Infinity } = 
   const classes = Object.fromEntries(Object.entries(stats).map(([k, s]) => [k, {
     requests: s.n, statuses: s.statuses, p50_ms: pct(s.ms, 0.5), p99_ms: pct(s.ms, 0.99),
   }]));
-  return { requests: done, concurrency, seconds, requests_per_second: done / seconds, classes, problems: problems.slice(0, 50), problem_count: problems.length };
+  return { requests: done, concurrency, seconds, requests_per_second: done / seconds, classes, formats, problems: problems.slice(0, 50), problem_count: problems.length };
 }
 
 /** Resident memory of the workerd processes wrangler dev started (KiB). */
@@ -138,6 +181,7 @@ function printRun(title, r) {
   for (const [k, c] of Object.entries(r.classes)) {
     console.log(`${k.padEnd(8)} ${String(c.requests).padStart(8)} ${c.p50_ms.toFixed(1).padStart(8)} ${c.p99_ms.toFixed(1).padStart(8)}  ${JSON.stringify(c.statuses)}`);
   }
+  console.log(`requests per format (the static file is 'other'): ${JSON.stringify(r.formats)}`);
   for (const p of r.problems.slice(0, 10)) console.log(`  problem: ${p}`);
 }
 
