@@ -41,3 +41,34 @@ test('the log line of a request is JSON a user can query', async () => {
   assert.equal(rec.route, 'chart');
   assert.equal(rec.method, 'GET');
 });
+
+test('64 simultaneous requests for one new chart in four formats: one render and one set of stores per format, never one format for another', async () => {
+  const formats = { png: 'image/png', svg: 'image/svg+xml', csv: 'text/csv', json: 'application/json' };
+  const exts = Object.keys(formats);
+  const answers = await Promise.all(Array.from({ length: 64 }, async (_, i) => {
+    const ext = exts[i % 4];
+    const r = await fetch(`${w.url}/charts/e2e-burst4.${ext}?w=320&h=240&n=5000`);
+    return { ext, status: r.status, type: r.headers.get('content-type'), source: r.headers.get('x-chart-source'), etag: r.headers.get('etag'), body: Buffer.from(await r.arrayBuffer()) };
+  }));
+  for (const ext of exts) {
+    const mine = answers.filter((a) => a.ext === ext);
+    assert.equal(mine.length, 16);
+    assert.ok(mine.every((a) => a.status === 200 && a.type.startsWith(formats[ext])), ext);
+    assert.equal(mine.filter((a) => a.source === 'render').length, 1, `${ext}: ${mine.map((a) => a.source)}`);
+    assert.ok(mine.every((a) => a.body.equals(mine[0].body) && a.etag === mine[0].etag), ext);
+  }
+  assert.equal(new Set(answers.map((a) => a.etag)).size, 4, 'an ETag per format');
+  const [png, svg, csv, json] = exts.map((ext) => answers.find((a) => a.ext === ext).body);
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.match(svg.toString(), /^<svg /);
+  assert.match(csv.toString(), /^bin_start,bin_end,count\r\n/);
+  assert.equal(JSON.parse(json.toString()).summary.count, 5000);
+
+  await new Promise((r) => setTimeout(r, 500));
+  for (const ext of exts) {
+    const re = new RegExp(`^r\\d+/e2e-burst4\\.${ext}/`);
+    const mine = records().filter((rec) => re.test(rec.key ?? ''));
+    assert.equal(mine.length, 16, `${ext}: one log line per request`);
+    assert.deepEqual(mine.filter((rec) => rec.stores).map((rec) => rec.stores), ['cache+kv'], `${ext}: one set of stores`);
+  }
+});
