@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { startWrangler, root } from '../tests/e2e/wrangler.mjs';
+import { CONTENT_TYPES } from '../tests/e2e/content-types.mjs';
 import { makeStaticFile } from './sidebyside.mjs';
 
 const REQUESTS = Number(process.argv[2] ?? 10_000);
@@ -58,7 +59,6 @@ function rng(seed) {
 const RUN = Date.now().toString(36);
 
 const FORMATS = [['png', 0.55], ['svg', 0.25], ['csv', 0.10], ['json', 0.10]];
-const CONTENT_TYPES = { png: 'image/png', svg: 'image/svg+xml', csv: 'text/csv', json: 'application/json' };
 
 function pickFormat(rand) {
   let u = rand();
@@ -85,7 +85,7 @@ function mix(rand, zipf, etags, i) {
  * whether it is whole (n=1000 is the default data of every URL here). */
 function chartProblem(r, { f, size }) {
   const type = r.headers['content-type'] ?? '';
-  if (!type.startsWith(CONTENT_TYPES[f])) return `Content-Type ${type} for .${f}`;
+  if (type !== CONTENT_TYPES[f]) return `Content-Type ${type} for .${f}`;
   const text = () => r.body.toString('utf8');
   const sum = (counts) => counts.reduce((a, b) => a + b, 0);
   try {

@@ -309,10 +309,6 @@ mod properties {
             })
             .collect()
     }
-
-    fn urlencode(s: &str) -> String {
-        s.bytes().map(|b| format!("%{b:02X}")).collect()
-    }
 }
 
 /// Two charts inlined in one HTML page share one id space: a glyph id that
@@ -365,10 +361,7 @@ fn hard_titles_survive_every_format() {
         ("\u{FFFE}a\u{FFFF}", Some("\u{FFFD}a\u{FFFD}")),
     ];
     for (t, in_svg) in titles {
-        let q = format!(
-            "title={}",
-            t.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
-        );
+        let q = format!("title={}", urlencode(t));
         let svg_spec = parse_as(Format::Svg, "t", Some(&q), RouteKind::Named)
             .unwrap_or_else(|e| panic!("{t:?} refused: {e:?}"));
         let svg = String::from_utf8(render_chart(&svg_spec).unwrap()).unwrap();
@@ -384,4 +377,9 @@ fn hard_titles_survive_every_format() {
             serde_json::from_slice(&render_chart(&json_spec).unwrap()).unwrap();
         assert_eq!(json["title"].as_str(), Some(t), "JSON title");
     }
+}
+
+/// Every byte of `s` percent-escaped: the query spelling of any text.
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
 }

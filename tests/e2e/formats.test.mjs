@@ -13,6 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { startWrangler } from './wrangler.mjs';
+import { CONTENT_TYPES as TYPES } from './content-types.mjs';
 
 let w;
 before(async () => { w = await startWrangler(); });
@@ -25,12 +26,6 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const STRONG_ETAG = /^"r\d+-[0-9a-f]{32}"$/;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const TYPES = {
-  png: 'image/png',
-  svg: 'image/svg+xml',
-  csv: 'text/csv; charset=utf-8; header=present',
-  json: 'application/json',
-};
 const FORMATS = Object.keys(TYPES);
 const VALUES = 'values=1,2,2,3,9';
 
