@@ -7,8 +7,9 @@
 
 use std::time::Instant;
 
-use edgechart::chart::histogram::layout_histogram;
-use edgechart::chart::{binning, data};
+use edgechart::chart::layout::layout;
+use edgechart::chart::theme::{Colors, Inks};
+use edgechart::chart::{self, data};
 use edgechart::encode::deflate;
 use edgechart::encode::png::{encode_png, line_len, scanlines};
 use edgechart::raster::canvas::paint;
@@ -112,20 +113,19 @@ fn main() {
     // Native stages of the classic chart.
     let spec = spec_of(CLASSIC);
     let seed = data::seed_for_name(&spec.name);
-    let samples = data::samples(&spec.data, seed);
-    let hist = binning::histogram(&samples, spec.bins);
-    let scene = layout_histogram(&hist, &spec).unwrap();
-    let canvas = paint(&scene, spec.colors());
+    let model = chart::model(&spec, seed);
+    let scene = layout(&model, &spec).unwrap();
+    let inks = Inks::new(Colors::Light, &[], 1);
+    let canvas = paint(&scene, &inks);
     let reps = 300;
     let t_data = time_ms(reps, || {
-        let s = data::samples(&spec.data, seed);
-        std::hint::black_box(binning::histogram(&s, spec.bins));
+        std::hint::black_box(chart::model(&spec, seed));
     });
     let t_layout = time_ms(reps, || {
-        std::hint::black_box(layout_histogram(&hist, &spec).unwrap());
+        std::hint::black_box(layout(&model, &spec).unwrap());
     });
     let t_paint = time_ms(reps, || {
-        std::hint::black_box(paint(&scene, spec.colors()));
+        std::hint::black_box(paint(&scene, &inks));
     });
     let t_encode = time_ms(reps, || {
         std::hint::black_box(encode_png(&canvas).unwrap());

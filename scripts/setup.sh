@@ -2,8 +2,10 @@
 # Installs what the README's two commands need, at pinned versions, skipping
 # whatever is already there (a warm machine passes through in seconds):
 #   the wasm32 Rust target, worker-build, wasm-bindgen-cli (the version in
-#   Cargo.lock), the npm packages (wrangler, ...), and with --browser (the
-#   test command) Debian's chromium for the browser tests and httplint.
+#   Cargo.lock), the npm packages (wrangler, ...), numpy and scipy for the
+#   reference oracle (tests/oracle/check.py, used by a native cargo test), and
+#   with --browser (the test command) Debian's chromium for the browser tests
+#   and httplint.
 # Cold, on 2 cores, worker-build and wasm-bindgen-cli take 5 to 10 minutes each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +47,14 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages from package-lock.json (wrangler, playwright-core, pngjs)"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# numpy and scipy for the reference oracle tests/oracle/check.py, in their own
+# venv. Always, not only with --browser: a native cargo test runs the oracle.
+if ! .venv-oracle/bin/python -c 'import numpy, scipy; assert numpy.__version__ == "'"$NUMPY_VERSION"'" and scipy.__version__ == "'"$SCIPY_VERSION"'"' >/dev/null 2>&1; then
+  step "installing numpy $NUMPY_VERSION and scipy $SCIPY_VERSION (python3 -m venv .venv-oracle; pip)"
+  python3 -m venv .venv-oracle
+  .venv-oracle/bin/pip install -q "numpy==$NUMPY_VERSION" "scipy==$SCIPY_VERSION"
 fi
 
 # mnot's httplint for tests/e2e/lint.test.mjs, in its own venv.

@@ -1,14 +1,15 @@
-//! Spec to bytes: the pipeline in one place. Data, bins and summary for
-//! every format; the histogram's layout for the pictures; then the
-//! format's encoder. A new format is a new encoder and one arm here.
+//! Spec to bytes: the pipeline in one place. The kind's model for every
+//! format; the layout for the pictures; then the format's encoder. A new
+//! format is a new encoder and one arm here; a new kind touches nothing
+//! here (see [`crate::chart::model`]).
 
-use crate::chart::binning::{histogram, Histogram};
-use crate::chart::data::{samples, seed_for_name};
-use crate::chart::histogram::{layout_histogram, DrawError};
-use crate::chart::summary::Summary;
+use crate::chart::layout::{layout, DrawError};
+use crate::chart::model::Model;
+use crate::chart::theme::{Colors, Inks};
+use crate::chart::{self, data::seed_for_name};
 use crate::encode::{csv::csv, json::json, png::encode_png, png::EncodeError, svg};
 use crate::raster::canvas::paint;
-use crate::spec::{Bins, ChartSpec, Data, Format};
+use crate::spec::{Bins, ChartSpec, Data, Format, Theme};
 
 /// A render that failed; the message is for logs, never for clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,26 +28,35 @@ impl From<EncodeError> for RenderError {
 }
 
 /// The estimated fuel (wasm operators) of rendering `spec`, from the
-/// harness's measurements of renderer 7: about 10 per pixel, 160 per draw,
-/// 40 per user value, 2,000 per bin, and 2.5 million per dpr squared for
-/// text and axes (classic 6 million, 2048x2048 42 million, 4096x1024 with
-/// 100,000 draws and 1000 bins 62 million, 682x682 at dpr 3 66 million).
-/// Only a PNG fills pixels; the other formats cost their data (and the
-/// SVG its layout). It decides whether a chart is worth a storage round
-/// trip (KV, Cache API).
+/// harness's measurements of renderer 9: about 10 per pixel, 160 per draw,
+/// 60 per user value, 2,000 per bin and series, 2.5 million per dpr squared
+/// for text and axes, and for a KDE 30,000 per series plus 20 per value
+/// (classic 6 million, 2048x2048 42 million, 682x682 at dpr 3 66 million;
+/// tests/wasm_harness.rs checks the estimate against the measured fuel).
+/// Only a PNG fills pixels; the other formats cost their data (and the SVG
+/// its layout). It decides whether a chart is worth a storage round trip
+/// (KV, Cache API).
 pub fn render_cost(spec: &ChartSpec) -> u64 {
     let (w, h) = spec.pixel_size();
     let pixels = u64::from(w) * u64::from(h);
+    let series = spec.data.series_count() as u64;
     let (draws, values) = match &spec.data {
         Data::Draws { n } => (u64::from(*n), 0),
-        Data::Values(v) => (0, v.len() as u64),
+        Data::Values(v) => (0, v.iter().map(Vec::len).sum::<usize>() as u64),
+        Data::Counts { counts, .. } => (0, counts.iter().map(Vec::len).sum::<usize>() as u64),
     };
-    let bins = match spec.bins {
-        Bins::Fixed(b) => u64::from(b),
-        Bins::Auto => 100,
+    let bins = match &spec.bins {
+        Bins::Count(b) => u64::from(*b),
+        Bins::Edges(e) => e.len() as u64,
+        Bins::Rule(_) | Bins::Width(_) => 100,
+    };
+    let kde = if spec.kde {
+        30_000 * series + 20 * (draws + values)
+    } else {
+        0
     };
     let dpr = u64::from(spec.dpr);
-    let data = 160 * draws + 40 * values + 2_000 * bins;
+    let data = 160 * draws + 60 * values + 2_000 * bins * series + kde;
     match spec.format {
         Format::Png => data + 10 * pixels + 2_500_000 * dpr * dpr,
         Format::Svg => data + 2_500_000,
@@ -61,21 +71,29 @@ pub fn render_chart(spec: &ChartSpec) -> Result<Vec<u8>, RenderError> {
 
 /// Renders `spec` with draws from `seed` (the random chart's fresh entropy).
 pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, RenderError> {
-    let data = samples(&spec.data, seed);
-    let hist = histogram(&data, spec.bins);
-    // The summary is one more pass over the data: only the formats that say
-    // it pay for it.
+    let model = chart::model(spec, seed);
     Ok(match spec.format {
-        Format::Png => encode_png(&paint(&layout_histogram(&hist, spec)?, spec.colors()))?,
-        Format::Svg => svg_of(spec, &hist, &Summary::of(&data))?,
-        Format::Csv => csv(&hist),
-        Format::Json => json(&spec.title, &Summary::of(&data), &hist),
+        Format::Png => {
+            let colors = match spec.theme {
+                Theme::Dark => Colors::Dark,
+                Theme::Light | Theme::Auto => Colors::Light,
+            };
+            let inks = Inks::new(colors, &spec.colors, model.series.len());
+            encode_png(&paint(&layout(&model, spec)?, &inks))?
+        }
+        Format::Svg => svg_of(spec, &model)?,
+        Format::Csv => csv(&model),
+        Format::Json => json(&spec.title, &model),
     })
 }
 
-fn svg_of(spec: &ChartSpec, hist: &Histogram, summary: &Summary) -> Result<Vec<u8>, RenderError> {
-    let scene = layout_histogram(hist, spec)?;
-    let desc = summary.sentence(hist.counts.len());
+fn svg_of(spec: &ChartSpec, model: &Model) -> Result<Vec<u8>, RenderError> {
+    let scene = layout(model, spec)?;
+    let desc = model.pooled.sentence(
+        model.noun,
+        model.edges.len().saturating_sub(1),
+        model.series.len(),
+    );
     let text = svg::SvgText {
         title: &spec.title,
         desc: &desc,
@@ -84,6 +102,8 @@ fn svg_of(spec: &ChartSpec, hist: &Histogram, summary: &Summary) -> Result<Vec<u
         &scene,
         (spec.width, spec.height),
         spec.theme,
+        &spec.colors,
+        model.series.len(),
         &text,
     ))
 }

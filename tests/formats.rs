@@ -216,7 +216,7 @@ mod properties {
             let spec = parse_as(Format::Csv, "p", Some(&q), RouteKind::Named);
             let Ok(spec) = spec else { return Ok(()) };
             let values = match &spec.data {
-                edgechart::spec::Data::Values(v) => v.clone(),
+                edgechart::spec::Data::Values(v) => v.concat(),
                 _ => unreachable!(),
             };
             let rows = csv_rows(&render_chart(&spec).unwrap());

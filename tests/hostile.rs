@@ -10,9 +10,12 @@
 //! `PROPTEST_CASES=5000 cargo test --release --test hostile` raises them.
 
 use edgechart::chart::scene::Ink;
-use edgechart::chart::theme::Colors;
+use edgechart::chart::theme::{color, Colors, Inks};
+use edgechart::raster::palette::Palette;
+
+/// The palette a one-series light chart starts with (16 colours).
+const PALETTE_LEN: usize = 16;
 use edgechart::encode::png::{encode_png, scanlines};
-use edgechart::raster::palette::{index, palette, PALETTE_LEN};
 use edgechart::serve::flow::handle;
 use edgechart::serve::http::{if_none_match_matches, Request, Response};
 use edgechart::serve::store::HotCache;
@@ -140,7 +143,7 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
 /// Pixels of the bar colour in a light chart.
 fn bar_pixels(png_bytes: &[u8]) -> usize {
     let (_, _, rgb) = decode_rgb(png_bytes);
-    let bar = palette(Colors::Light)[index(Ink::Bar) as usize];
+    let bar = color(Colors::Light, Ink::Series(0));
     rgb.chunks(3).filter(|p| p == &bar.as_slice()).count()
 }
 
@@ -409,7 +412,7 @@ proptest! {
                 let (w, h) = spec.pixel_size();
                 prop_assert!(u64::from(w) * u64::from(h) <= 4_194_304);
                 if let edgechart::spec::Data::Values(v) = &spec.data {
-                    prop_assert!(v.iter().all(|x| x.is_finite() && x.abs() <= 1e300));
+                    prop_assert!(v.iter().flatten().all(|x| x.is_finite() && x.abs() <= 1e300));
                 }
             }
             Err(e) => {
@@ -531,7 +534,11 @@ const MONTHS: [&str; 12] = [
 /// Canvases an encoder finds hard: noise, long runs, alternating bytes,
 /// rows repeating at a distance, a diagonal, and sparse dots.
 fn canvas(width: u32, height: u32, pattern: u8, seed: u64) -> Canvas {
-    let mut c = Canvas::new(width, height, palette(Colors::Light));
+    let mut c = Canvas::new(
+        width,
+        height,
+        Palette::new(&Inks::new(Colors::Light, &[], 1)),
+    );
     let mut x = seed | 1;
     let mut next = move || {
         x ^= x << 13;

@@ -1,7 +1,9 @@
 //! The query parameters of the contract (shared/API.md), case by case:
 //! what is accepted, what it means, and the 400 message for what is not.
 
-use edgechart::spec::{parse, Bins, ChartSpec, Data, RouteKind, Theme};
+use edgechart::spec::{
+    parse, Bins, ChartSpec, Cumulative, Data, MarkSpec, Mode, Norm, RouteKind, Rule, Scale, Theme,
+};
 
 fn named(q: &str) -> Result<ChartSpec, (String, String)> {
     parse("sales", Some(q), RouteKind::Named).map_err(|e| (e.parameter, e.message))
@@ -12,7 +14,7 @@ fn defaults_are_the_classic_chart() {
     let s = named("").unwrap();
     assert_eq!(s, ChartSpec::classic("sales"));
     assert_eq!(s.data, Data::Draws { n: 1000 });
-    assert_eq!(s.bins, Bins::Fixed(100));
+    assert_eq!(s.bins, Bins::Count(100));
     assert_eq!(s.title, "Chart for \"sales\"");
     assert_eq!(
         (s.width, s.height, s.dpr, s.theme),
@@ -29,16 +31,18 @@ fn accepted_values() {
         ("n=100000", |s| s.data == Data::Draws { n: 100_000 }),
         ("n=2.5e3", |s| s.data == Data::Draws { n: 2500 }),
         ("values=1", |s| {
-            s.data == Data::Values(vec![1.0]) && s.bins == Bins::Auto
+            s.data == Data::Values(vec![vec![1.0]]) && s.bins == Bins::Rule(Rule::Auto)
         }),
         ("values=-1.5,2e3,+7,.5", |s| {
-            s.data == Data::Values(vec![-1.5, 2000.0, 7.0, 0.5])
+            s.data == Data::Values(vec![vec![-1.5, 2000.0, 7.0, 0.5]])
         }),
-        ("values=1,%202", |s| s.data == Data::Values(vec![1.0, 2.0])),
-        ("values=3&bins=7", |s| s.bins == Bins::Fixed(7)),
-        ("bins=1", |s| s.bins == Bins::Fixed(1)),
-        ("bins=1000", |s| s.bins == Bins::Fixed(1000)),
-        ("bins=auto", |s| s.bins == Bins::Auto),
+        ("values=1,%202", |s| {
+            s.data == Data::Values(vec![vec![1.0, 2.0]])
+        }),
+        ("values=3&bins=7", |s| s.bins == Bins::Count(7)),
+        ("bins=1", |s| s.bins == Bins::Count(1)),
+        ("bins=1000", |s| s.bins == Bins::Count(1000)),
+        ("bins=auto", |s| s.bins == Bins::Rule(Rule::Auto)),
         ("title=", |s| s.title.is_empty()),
         ("title=Q3+sales+%E2%82%AC", |s| s.title == "Q3 sales €"),
         ("w=64&h=64", |s| (s.width, s.height) == (64, 64)),
@@ -100,7 +104,7 @@ fn rejected_values_name_the_parameter_and_the_bound() {
         ("dpr=3&w=683&h=683".into(), "dpr", "w, h and dpr give a 2049x2049 image"),
         ("theme=blue".into(), "theme", "theme must be light, dark or (for .svg) auto, got 'blue'"),
         ("theme=auto".into(), "theme", "theme=auto is for .svg"),
-        ("colour=red".into(), "colour", "unknown parameter 'colour'; known parameters are values, n, bins, title, w, h, dpr, theme"),
+        ("colour=red".into(), "colour", "unknown parameter 'colour'; known parameters are values, n, counts, bins, binwidth, edges, range, norm, cumulative, mode, title, xlabel, ylabel, labels, xscale, yscale, marks, kde, colors, w, h, dpr, theme"),
         ("W=100".into(), "W", "unknown parameter 'W'"),
     ];
     for (q, param, needle) in cases {
@@ -202,5 +206,231 @@ fn routes_pick_the_format_by_extension() {
     ];
     for (path, want) in cases {
         assert_eq!(route(path), want, "{path}");
+    }
+}
+
+/// The vocabulary of matplotlib, numpy and Vega-Lite (API.md, "The
+/// histogram as people draw it"): what each parameter means once parsed.
+#[test]
+fn the_vocabulary_parses_to_its_meaning() {
+    type Check = fn(&ChartSpec) -> bool;
+    let cases: &[(&str, Check)] = &[
+        ("values=1,2|3,4,5", |s| {
+            s.data == Data::Values(vec![vec![1.0, 2.0], vec![3.0, 4.0, 5.0]])
+                && s.mode == Mode::Overlay
+        }),
+        ("values=1|2&labels=before|after", |s| {
+            s.labels == ["before", "after"]
+        }),
+        ("counts=3,5,9&edges=0,1,2,5", |s| {
+            s.data
+                == Data::Counts {
+                    counts: vec![vec![3.0, 5.0, 9.0]],
+                    edges: vec![0.0, 1.0, 2.0, 5.0],
+                }
+        }),
+        ("counts=1,2|3,4&edges=0,1,2", |s| s.data.series_count() == 2),
+        ("values=1,2&bins=fd", |s| s.bins == Bins::Rule(Rule::Fd)),
+        ("values=1,2&bins=doane", |s| {
+            s.bins == Bins::Rule(Rule::Doane)
+        }),
+        ("values=1,2&binwidth=0.5", |s| s.bins == Bins::Width(0.5)),
+        ("values=1,2&edges=0,1.5,10", |s| {
+            s.bins == Bins::Edges(vec![0.0, 1.5, 10.0])
+        }),
+        ("values=1,2&range=0,10", |s| s.range == Some((0.0, 10.0))),
+        ("norm=density", |s| s.norm == Norm::Density),
+        ("norm=percent&cumulative=-1", |s| {
+            s.norm == Norm::Percent && s.cumulative == Cumulative::Backward
+        }),
+        ("cumulative=0", |s| s.cumulative == Cumulative::No),
+        ("values=1|2&mode=stack", |s| s.mode == Mode::Stack),
+        ("values=1|2&mode=side", |s| s.mode == Mode::Side),
+        ("mode=step", |s| s.mode == Mode::Step),
+        ("xlabel=kg&ylabel=people", |s| {
+            s.xlabel == "kg" && s.ylabel == "people"
+        }),
+        ("values=1,10,100&xscale=log", |s| s.xscale == Scale::Log),
+        ("yscale=log", |s| s.yscale == Scale::Log),
+        ("marks=mean,median,p5,p99,2.5", |s| {
+            s.marks
+                == [
+                    MarkSpec::Mean,
+                    MarkSpec::Median,
+                    MarkSpec::Percentile(5),
+                    MarkSpec::Percentile(99),
+                    MarkSpec::Value(2.5),
+                ]
+        }),
+        ("kde=1", |s| s.kde),
+        ("values=1,2&edges=0,1,2&norm=density&kde=1", |s| s.kde),
+        ("values=1|2&colors=ff0000,00FF00", |s| {
+            s.colors == [[255, 0, 0], [0, 255, 0]]
+        }),
+        ("binwidth=0.05", |s| s.bins == Bins::Width(0.05)),
+    ];
+    for (q, check) in cases {
+        let spec = named(q).unwrap_or_else(|e| panic!("?{q} rejected: {e:?}"));
+        assert!(check(&spec), "?{q} gave {spec:?}");
+    }
+    let eight = vec!["1"; 8].join("|");
+    assert!(named(&format!("values={eight}")).is_ok());
+}
+
+/// A combination that makes no sense is a 400 naming both parameters; a
+/// bound broken is a 400 naming the parameter and the bound.
+#[test]
+fn the_vocabulary_rejects_what_makes_no_sense() {
+    let nine = vec!["1"; 9].join("|");
+    let edges_1002 = (0..1002)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let cases: Vec<(String, &str, &[&str])> = vec![
+        (format!("values={nine}"), "values", &["9 series; at most 8"]),
+        ("values=1|".into(), "values", &["series 2 item 1 is empty"]),
+        (
+            "values=1|2&labels=a".into(),
+            "labels",
+            &["1 names for 2 series"],
+        ),
+        (
+            format!("values=1&labels={}", "x".repeat(61)),
+            "labels",
+            &["at most 60"],
+        ),
+        ("counts=1,2".into(), "counts", &["needs edges"]),
+        (
+            "counts=1,2&edges=0,1".into(),
+            "counts",
+            &["2 numbers but edges make 1 bins"],
+        ),
+        ("counts=1,-2&edges=0,1,2".into(), "counts", &["negative"]),
+        (
+            "counts=1&edges=0,1&values=3".into(),
+            "counts",
+            &["counts", "values"],
+        ),
+        (
+            "counts=1&edges=0,1&bins=3".into(),
+            "counts",
+            &["counts", "bins"],
+        ),
+        (
+            "counts=1&edges=0,1&range=0,1".into(),
+            "counts",
+            &["counts", "range"],
+        ),
+        ("counts=1&edges=0,1&kde=1".into(), "kde", &["kde", "counts"]),
+        (
+            "values=1&edges=0,2&bins=3".into(),
+            "edges",
+            &["edges", "bins"],
+        ),
+        (
+            "values=1&edges=0,2&binwidth=1".into(),
+            "edges",
+            &["edges", "binwidth"],
+        ),
+        (
+            "values=1&edges=0,2&range=0,1".into(),
+            "edges",
+            &["edges", "range"],
+        ),
+        (
+            "values=1&binwidth=1&bins=3".into(),
+            "binwidth",
+            &["binwidth", "bins"],
+        ),
+        ("values=1&edges=2,1".into(), "edges", &["must increase"]),
+        ("values=1&edges=1".into(), "edges", &["2 to 1001"]),
+        (
+            format!("values=1&edges={edges_1002}"),
+            "edges",
+            &["1002 numbers", "2 to 1001"],
+        ),
+        (
+            "values=0,1&binwidth=0.0001".into(),
+            "binwidth",
+            &["10000 bins", "at most 1000"],
+        ),
+        ("values=1&binwidth=0".into(), "binwidth", &["positive"]),
+        ("values=1&binwidth=-1".into(), "binwidth", &["positive"]),
+        (
+            "values=1e300&binwidth=1e-300".into(),
+            "binwidth",
+            &["too fine"],
+        ),
+        ("binwidth=0.01".into(), "binwidth", &["2880 bins"]),
+        ("values=1&range=2,1".into(), "range", &["lo < hi"]),
+        ("values=1&range=1".into(), "range", &["two numbers"]),
+        ("values=1&range=0,inf".into(), "range", &["not a finite"]),
+        (
+            "norm=pdf".into(),
+            "norm",
+            &["count, percent, probability, density", "'pdf'"],
+        ),
+        ("cumulative=2".into(), "cumulative", &["1, -1 or 0"]),
+        ("mode=stack".into(), "mode", &["several series", "1 series"]),
+        ("values=1|2&mode=bar".into(), "mode", &["one series"]),
+        (
+            "mode=pie".into(),
+            "mode",
+            &["bar, overlay, stack, side, step"],
+        ),
+        (
+            format!("xlabel={}", "x".repeat(101)),
+            "xlabel",
+            &["at most 100"],
+        ),
+        ("ylabel=a%0Ab".into(), "ylabel", &["control character"]),
+        ("xscale=log".into(), "xscale", &["xscale", "n", "> 0"]),
+        ("values=1,0&xscale=log".into(), "values", &["item 2", "> 0"]),
+        ("values=1,2&xscale=log&range=0,3".into(), "range", &["> 0"]),
+        ("xscale=ln".into(), "xscale", &["linear, log"]),
+        ("yscale=sqrt".into(), "yscale", &["linear, log"]),
+        (
+            "marks=mean,mean,mean,mean,mean,mean,mean,mean,mean".into(),
+            "marks",
+            &["9 items; at most 8"],
+        ),
+        ("marks=p0".into(), "marks", &["p1 to p99"]),
+        ("marks=p100".into(), "marks", &["p1 to p99"]),
+        (
+            "marks=mode".into(),
+            "marks",
+            &["mean, median, pNN or a number"],
+        ),
+        ("marks=2e300".into(), "marks", &["-1e300 to 1e300"]),
+        ("values=1,2&xscale=log&marks=-1".into(), "marks", &["> 0"]),
+        ("kde=yes".into(), "kde", &["1 or 0"]),
+        ("kde=1&cumulative=1".into(), "kde", &["kde", "cumulative"]),
+        (
+            "values=1,2&edges=0,1,5&kde=1".into(),
+            "kde",
+            &["kde", "edges", "norm=density"],
+        ),
+        (
+            "values=1|2&colors=ff0000".into(),
+            "colors",
+            &["1 colours for 2 series"],
+        ),
+        ("colors=%23ff0000".into(), "colors", &["6 hex digits"]),
+        ("colors=gg0000".into(), "colors", &["6 hex digits"]),
+    ];
+    for (q, param, needles) in cases {
+        match named(&q) {
+            Ok(spec) => panic!("?{} accepted: {spec:?}", &q[..q.len().min(60)]),
+            Err((p, msg)) => {
+                assert_eq!(p, param, "?{}: {msg}", &q[..q.len().min(60)]);
+                for needle in needles {
+                    assert!(
+                        msg.contains(needle),
+                        "?{}: message {msg:?} lacks {needle:?}",
+                        &q[..q.len().min(60)]
+                    );
+                }
+            }
+        }
     }
 }

@@ -1,52 +1,138 @@
-//! Histogram binning: equal-width bins over the data's range, as numpy and
-//! matplotlib do, with `auto` choosing the count like numpy's `bins="auto"`.
+//! Bin edges and counts as `numpy.histogram` finds them: equal bins over
+//! the data's (or the given) range spelled as `numpy.linspace` spells
+//! them, counts by each value's place among those very edges (the last bin
+//! closed), bin rules on the values inside the range, and on a log axis
+//! all of it on the base-10 logarithms.
 
+use crate::chart::stats::{linspace, rule_width};
 use crate::spec::{limits, Bins};
 
-/// Counts per equal-width bin over `[lo, hi]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Histogram {
-    pub lo: f64,
-    pub hi: f64,
-    pub counts: Vec<u32>,
+/// Where a value lands among increasing `edges`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Below,
+    Bin(usize),
+    Above,
 }
 
-impl Histogram {
-    pub fn max_count(&self) -> u32 {
-        self.counts.iter().copied().max().unwrap_or(0)
-    }
-
-    /// Left edge of bin `i` (and right edge of bin `i - 1`).
-    pub fn edge(&self, i: usize) -> f64 {
-        if i == self.counts.len() {
-            return self.hi;
+/// The edges the histogram of `pooled` (all series' values, transformed:
+/// log10 under a log axis) has for `bins` over `range` (transformed too).
+/// Returns edges in the transformed space and whether they are equal
+/// (linspace's, so counting may compute a value's bin).
+pub fn edges(pooled: &[f64], bins: &Bins, range: Option<(f64, f64)>) -> (Vec<f64>, bool) {
+    match bins {
+        Bins::Edges(e) => (e.clone(), false),
+        Bins::Width(w) => (width_edges(pooled, *w, range), false),
+        Bins::Count(n) => {
+            let (first, last) = outer_edges(pooled, range);
+            (linspace(first, last, *n as usize), true)
         }
-        self.lo + (self.hi - self.lo) * i as f64 / self.counts.len() as f64
+        Bins::Rule(rule) => {
+            let (first, last) = outer_edges(pooled, range);
+            let mut inside: Vec<f64> = pooled
+                .iter()
+                .copied()
+                .filter(|&x| x >= first && x <= last)
+                .collect();
+            inside.sort_unstable_by(f64::total_cmp);
+            let width = rule_width(*rule, &inside);
+            let n = if width > 0.0 && width.is_finite() {
+                // A rule asking for more than the bound gets the bound.
+                libm::ceil((last - first) / width).clamp(1.0, f64::from(limits::BINS_MAX))
+            } else {
+                1.0
+            };
+            (linspace(first, last, n as usize), true)
+        }
     }
 }
 
-/// Bins `samples` (which must be finite and non-empty).
-pub fn histogram(samples: &[f64], bins: Bins) -> Histogram {
-    let (mut lo, mut hi) = samples
+/// numpy's outer edges: the range, or the data's extremes, a single value
+/// widened by 0.5 each way; then widened to a span the chart can draw.
+fn outer_edges(pooled: &[f64], range: Option<(f64, f64)>) -> (f64, f64) {
+    if let Some(r) = range {
+        return resolvable_range(r.0, r.1);
+    }
+    let (lo, hi) = pooled
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
             (lo.min(x), hi.max(x))
         });
-    if samples.is_empty() {
-        (lo, hi) = (0.0, 1.0);
+    if pooled.is_empty() {
+        return (0.0, 1.0);
     }
-    (lo, hi) = resolvable_range(lo, hi);
-    let n = match bins {
-        Bins::Fixed(n) => n as usize,
-        Bins::Auto => auto_bins(samples, lo, hi),
+    resolvable_range(lo, hi)
+}
+
+/// Edges at whole multiples of `w` from the largest at or below the
+/// lowest value (or the range's low end) to the smallest at or above the
+/// highest; with a range, its ends are the outer edges and the multiples
+/// strictly between them the inner ones. The parser has held the count to
+/// the bound and the multiples to exact integers.
+fn width_edges(pooled: &[f64], w: f64, range: Option<(f64, f64)>) -> Vec<f64> {
+    let (lo, hi) = range.unwrap_or_else(|| {
+        pooled
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            })
+    });
+    if !(lo <= hi) {
+        return vec![0.0, w];
+    }
+    let mut k0 = libm::floor(lo / w);
+    let mut k1 = libm::ceil(hi / w);
+    while k0 * w > lo {
+        k0 -= 1.0;
+    }
+    while k1 * w < hi {
+        k1 += 1.0;
+    }
+    if k1 <= k0 {
+        k1 = k0 + 1.0;
+    }
+    let n = ((k1 - k0) as usize).min(limits::BINS_MAX as usize + 2);
+    let multiples = (0..=n).map(|i| (k0 + i as f64) * w);
+    match range {
+        None => multiples.collect(),
+        Some((lo, hi)) => {
+            let mut e = vec![lo];
+            e.extend(multiples.filter(|&x| x > lo && x < hi));
+            e.push(hi);
+            e
+        }
+    }
+}
+
+/// The place of `x` among `edges` (increasing): bin `i` holds
+/// `edges[i] <= x < edges[i + 1]`, the last bin also its right edge. For
+/// equal edges the bin is computed as numpy does (from the span, then
+/// corrected against the edges themselves), else found by bisection.
+pub fn place(x: f64, edges: &[f64], equal: bool) -> Place {
+    let n = edges.len() - 1;
+    let (first, last) = (edges[0], edges[n]);
+    if x < first {
+        return Place::Below;
+    }
+    if x > last {
+        return Place::Above;
+    }
+    let mut i = if equal {
+        let f = (x - first) / (last - first) * n as f64;
+        (f as usize).min(n - 1)
+    } else {
+        edges
+            .partition_point(|&e| e <= x)
+            .saturating_sub(1)
+            .min(n - 1)
     };
-    let mut counts = vec![0u32; n];
-    let scale = n as f64 / (hi - lo);
-    for &x in samples {
-        let i = ((x - lo) * scale) as usize;
-        counts[i.min(n - 1)] += 1;
+    if i > 0 && x < edges[i] {
+        i -= 1;
     }
-    Histogram { lo, hi, counts }
+    if i + 1 < n && x >= edges[i + 1] {
+        i += 1;
+    }
+    Place::Bin(i)
 }
 
 /// The smallest span, relative to the data's magnitude, that bins and tick
@@ -57,16 +143,19 @@ const MIN_RELATIVE_SPAN: f64 = 1e-9;
 const MIN_SPAN: f64 = 1e-290;
 
 /// `[lo, hi]` widened, about its centre, to a span the chart can draw: a
-/// single value gets +-0.5 (as numpy does) or +-1% of its magnitude when 0.5
-/// would vanish in rounding (`1e16`); values closer than
+/// single value gets +-0.5 as numpy gives it, unless 0.5 vanishes in
+/// rounding (`1e16`: then +-1% of its magnitude); values closer than
 /// [`MIN_RELATIVE_SPAN`] of their magnitude share a range that wide.
 /// Inputs are finite and within +-1e300, so nothing here overflows.
 pub fn resolvable_range(lo: f64, hi: f64) -> (f64, f64) {
     let magnitude = lo.abs().max(hi.abs());
+    let need = (magnitude * MIN_RELATIVE_SPAN).max(MIN_SPAN);
+    if lo == hi && 1.0 >= need {
+        return (lo - 0.5, hi + 0.5);
+    }
     let half = if lo == hi {
         (magnitude * 0.01).max(0.5)
     } else {
-        let need = (magnitude * MIN_RELATIVE_SPAN).max(MIN_SPAN);
         if hi - lo >= need {
             return (lo, hi);
         }
@@ -76,68 +165,75 @@ pub fn resolvable_range(lo: f64, hi: f64) -> (f64, f64) {
     (centre - half, centre + half)
 }
 
-/// numpy's `auto`: the larger of the Sturges and Freedman–Diaconis counts.
-fn auto_bins(samples: &[f64], lo: f64, hi: f64) -> usize {
-    let n = samples.len();
-    if n < 2 {
-        return 1;
-    }
-    let sturges = libm::ceil(libm::log2(n as f64)) as usize + 1;
-    let mut sorted = samples.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let iqr = quantile(&sorted, 0.75) - quantile(&sorted, 0.25);
-    let fd = if iqr > 0.0 {
-        let width = 2.0 * iqr / libm::cbrt(n as f64);
-        libm::ceil((hi - lo) / width) as usize
-    } else {
-        0
-    };
-    sturges
-        .max(fd)
-        .clamp(limits::BINS_MIN as usize, limits::BINS_MAX as usize)
-}
-
-/// Linear-interpolated quantile of sorted data (numpy's default method).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
-    let i = pos as usize;
-    let frac = pos - i as f64;
-    match sorted.get(i + 1) {
-        Some(next) => sorted[i] + (next - sorted[i]) * frac,
-        None => sorted[i],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::Rule;
+
+    fn counts(values: &[f64], bins: Bins) -> (Vec<f64>, Vec<usize>) {
+        let (e, equal) = edges(values, &bins, None);
+        let mut c = vec![0; e.len() - 1];
+        for &x in values {
+            if let Place::Bin(i) = place(x, &e, equal) {
+                c[i] += 1;
+            }
+        }
+        (e, c)
+    }
 
     #[test]
     fn counts_add_up_and_edges_span_the_data() {
-        let data = [0.0, 1.0, 2.0, 3.0, 4.0, 4.0];
-        let h = histogram(&data, Bins::Fixed(4));
-        assert_eq!(h.counts, vec![1, 1, 1, 3]);
-        assert_eq!((h.lo, h.hi), (0.0, 4.0));
-        assert_eq!(h.edge(2), 2.0);
-        assert_eq!(h.edge(4), 4.0);
+        let (e, c) = counts(&[0.0, 1.0, 2.0, 3.0, 4.0, 4.0], Bins::Count(4));
+        assert_eq!(c, vec![1, 1, 1, 3]);
+        assert_eq!(e, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
     }
 
     #[test]
-    fn a_single_value_gets_a_unit_wide_range() {
-        let h = histogram(&[5.0], Bins::Auto);
-        assert_eq!((h.lo, h.hi, h.counts.clone()), (4.5, 5.5, vec![1]));
-        let h = histogram(&[2.0, 2.0, 2.0], Bins::Fixed(3));
-        assert_eq!(h.counts, vec![0, 3, 0]);
+    fn a_single_value_gets_a_unit_wide_range_as_in_numpy() {
+        let (e, c) = counts(&[5.0], Bins::Rule(Rule::Auto));
+        assert_eq!((e, c), (vec![4.5, 5.5], vec![1]));
+        let (e, c) = counts(&[100.0; 3], Bins::Count(2));
+        assert_eq!((e, c), (vec![99.5, 100.0, 100.5], vec![0, 3]));
     }
 
     #[test]
-    fn auto_matches_numpy_for_known_inputs() {
-        // numpy.histogram_bin_edges(np.arange(100), "auto"): Sturges wins, 8 bins.
-        let data: Vec<f64> = (0..100).map(f64::from).collect();
-        assert_eq!(histogram(&data, Bins::Auto).counts.len(), 8);
-        // np.arange(1000): Sturges 11 beats Freedman–Diaconis 10.
-        let data: Vec<f64> = (0..1000).map(f64::from).collect();
-        assert_eq!(histogram(&data, Bins::Auto).counts.len(), 11);
+    fn values_on_edges_go_right_and_the_last_edge_is_closed() {
+        // Tenths are not exact in binary: the counts follow the printed edges.
+        let v = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+        let (e, c) = counts(&v, Bins::Count(6));
+        for (i, &x) in v.iter().enumerate() {
+            let Place::Bin(b) = place(x, &e, true) else {
+                panic!("{x} outside")
+            };
+            assert!(e[b] <= x && (x < e[b + 1] || b == 5), "{i}: {x} in {b}");
+        }
+        assert_eq!(c.iter().sum::<usize>(), 7);
+    }
+
+    #[test]
+    fn widths_put_edges_on_multiples() {
+        let (e, c) = counts(&[0.3, 0.5, 1.0], Bins::Width(0.25));
+        assert_eq!(e, vec![0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(c, vec![1, 1, 1]);
+        let e = width_edges(&[], 0.25, Some((0.1, 0.9)));
+        assert_eq!(e, vec![0.1, 0.25, 0.5, 0.75, 0.9]);
+        assert_eq!(width_edges(&[2.0, 2.0], 1.0, None), vec![2.0, 3.0]);
+    }
+
+    #[test]
+    fn a_rule_asking_for_more_than_the_bound_gets_the_bound() {
+        // Ten thousand values within 1 and one at a million: FD asks for
+        // twenty million bins.
+        let mut v: Vec<f64> = (0..10_000).map(|i| f64::from(i) / 1e4).collect();
+        v.push(1e6);
+        let (e, _) = edges(&v, &Bins::Rule(Rule::Fd), None);
+        let width = {
+            let mut s = v.clone();
+            s.sort_unstable_by(f64::total_cmp);
+            rule_width(Rule::Fd, &s)
+        };
+        assert!(1e6 / width > 1000.0, "the case must ask for more: {width}");
+        assert_eq!(e.len(), 1001);
     }
 
     #[test]
@@ -159,18 +255,10 @@ mod tests {
             assert!(a <= lo && b >= hi, "[{lo}, {hi}] -> [{a}, {b}] drops data");
             let magnitude = a.abs().max(b.abs());
             assert!(span >= magnitude * 0.999e-9, "[{lo}, {hi}] -> [{a}, {b}]");
-            let h = histogram(&[lo, hi], Bins::Fixed(1000));
-            assert_eq!(h.counts.iter().sum::<u32>(), 2);
+            let (_, c) = counts(&[lo, hi], Bins::Count(1000));
+            assert_eq!(c.iter().sum::<usize>(), 2);
         }
         assert_eq!(resolvable_range(5.0, 5.0), (4.5, 5.5));
         assert_eq!(resolvable_range(1.0, 2.0), (1.0, 2.0));
-    }
-
-    #[test]
-    fn auto_is_capped() {
-        let mut data: Vec<f64> = vec![0.0; 5000];
-        data.extend((0..5000).map(|i| 1e6 + f64::from(i) * 1e-3));
-        let n = histogram(&data, Bins::Auto).counts.len();
-        assert!(n <= 1000, "{n}");
     }
 }

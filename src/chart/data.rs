@@ -22,11 +22,11 @@ pub fn seed_for_name(name: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// The chart's numbers: the user's values, or `n` draws from the seed.
+/// The numbers of a chart of draws: `n` from the seed (none for other data).
 pub fn samples(data: &Data, seed: [u8; 32]) -> Vec<f64> {
     match data {
-        Data::Values(v) => v.clone(),
         Data::Draws { n } => normal_draws(*n as usize, seed),
+        Data::Values(_) | Data::Counts { .. } => Vec::new(),
     }
 }
 

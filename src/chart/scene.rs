@@ -12,41 +12,53 @@ use plotters_backend::{
 use crate::font;
 
 /// What a mark is drawn in. Each format maps roles to colours of its own
-/// (a palette index in the PNG, a CSS class in the SVG), so a theme is a
+/// (a palette entry in the PNG, a CSS class in the SVG), so a theme is a
 /// table, not a drawing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ink {
     Background,
-    /// Title, tick labels, axis lines and tick marks.
+    /// Title, labels, axis lines and tick marks.
     Foreground,
-    Bar,
-    /// Horizontal guide lines behind the bars.
+    /// Horizontal guide lines behind the bars, the legend's frame.
     Grid,
     /// The error image's marker.
     Accent,
+    /// Series `i`, opaque: bars, outlines, curves, its marks.
+    Series(u8),
+    /// Series `i` at half opacity: overlaid bars, whose overlaps show.
+    Faded(u8),
 }
 
-impl Ink {
-    pub const ALL: [Ink; 5] = [
-        Ink::Background,
-        Ink::Foreground,
-        Ink::Bar,
-        Ink::Grid,
-        Ink::Accent,
-    ];
+/// The opacity of a faded ink: a half, in the raster's twelfths.
+pub const FADED_TWELFTHS: u16 = 6;
 
-    /// The colour plotters is handed for this role. plotters only knows
-    /// colours, so [`SceneBackend`] reads the role back from it; the tag
-    /// never leaves this module.
+impl Ink {
+    /// The roles that are not series, for style sheets and palettes.
+    pub const ROLES: [Ink; 4] = [Ink::Background, Ink::Foreground, Ink::Grid, Ink::Accent];
+
+    /// The colour plotters is handed for this ink. plotters only knows
+    /// colours, so [`SceneBackend`] reads the ink back from it (red: the
+    /// role, green: the series).
     pub(crate) fn tag(self) -> RGBColor {
-        RGBColor(self as u8, 0, 0)
+        match self {
+            Ink::Background => RGBColor(0, 0, 0),
+            Ink::Foreground => RGBColor(1, 0, 0),
+            Ink::Grid => RGBColor(3, 0, 0),
+            Ink::Accent => RGBColor(4, 0, 0),
+            Ink::Series(i) => RGBColor(5, i, 0),
+            Ink::Faded(i) => RGBColor(6, i, 0),
+        }
     }
 
     fn from_tag(c: BackendColor) -> Ink {
-        Ink::ALL
-            .get(usize::from(c.rgb.0))
-            .copied()
-            .unwrap_or(Ink::Foreground)
+        match c.rgb.0 {
+            0 => Ink::Background,
+            3 => Ink::Grid,
+            4 => Ink::Accent,
+            5 => Ink::Series(c.rgb.1),
+            6 => Ink::Faded(c.rgb.1),
+            _ => Ink::Foreground,
+        }
     }
 }
 
@@ -61,13 +73,23 @@ pub enum Mark {
         x1: i32,
         y1: i32,
     },
-    /// A line of text with its line box's top-left corner at `(x, y)`.
+    /// An anti-aliased polyline `width` pixels wide through `points`
+    /// (device pixels, not necessarily whole): a curve.
+    Line {
+        ink: Ink,
+        width: f32,
+        points: Vec<(f32, f32)>,
+    },
+    /// A line of text with its line box's top-left corner at `(x, y)`;
+    /// `turned` a quarter left (reading upwards, an axis description), its
+    /// box's corner then at the bottom left.
     Text {
         ink: Ink,
         x: i32,
         y: i32,
         em: f32,
         text: String,
+        turned: bool,
     },
 }
 
@@ -159,6 +181,15 @@ impl Scene {
         }
     }
 
+    /// Adds an anti-aliased polyline (a curve).
+    pub fn line(&mut self, ink: Ink, width: f32, points: Vec<(f32, f32)>) {
+        if points.len() < 2 {
+            return;
+        }
+        self.merge_last_two();
+        self.marks.push(Mark::Line { ink, width, points });
+    }
+
     /// Adds a line of text (always whole: the layout fits it first).
     pub fn text(&mut self, ink: Ink, x: i32, y: i32, em: f32, text: &str) {
         self.merge_last_two();
@@ -168,6 +199,21 @@ impl Scene {
             y,
             em,
             text: text.to_string(),
+            turned: false,
+        });
+    }
+
+    /// Adds a line of text turned a quarter left, its line box's bottom-left
+    /// corner at `(x, y)`.
+    pub fn text_turned(&mut self, ink: Ink, x: i32, y: i32, em: f32, text: &str) {
+        self.merge_last_two();
+        self.marks.push(Mark::Text {
+            ink,
+            x,
+            y,
+            em,
+            text: text.to_string(),
+            turned: true,
         });
     }
 }
@@ -352,7 +398,7 @@ mod tests {
         for y in 12..15 {
             s.fill(Ink::Foreground, (1, y), (9, y + 1));
         }
-        s.fill(Ink::Bar, (30, 30), (40, 40)); // clipped away
+        s.fill(Ink::Series(0), (30, 30), (40, 40)); // clipped away
         s.text(Ink::Foreground, 0, 0, 12.0, "x");
         let rects: Vec<_> = s
             .marks
@@ -365,7 +411,7 @@ mod tests {
                     x1,
                     y1,
                 } => Some((*ink, *x0, *y0, *x1, *y1)),
-                Mark::Text { .. } => None,
+                Mark::Text { .. } | Mark::Line { .. } => None,
             })
             .collect();
         assert_eq!(
@@ -387,7 +433,7 @@ mod tests {
         b.draw_path([(10, 20), (30, 20)], &three).unwrap();
         let two = Color::stroke_width(&Ink::Foreground.tag(), 2);
         b.draw_line((50, 40), (50, 10), &two).unwrap();
-        let one = Color::stroke_width(&Ink::Bar.tag(), 1);
+        let one = Color::stroke_width(&Ink::Series(0).tag(), 1);
         b.draw_line((60, 5), (60, 7), &one).unwrap();
         let rect = |ink, x0, y0, x1, y1| Mark::Rect {
             ink,
@@ -401,14 +447,14 @@ mod tests {
             vec![
                 rect(Ink::Grid, 9, 19, 32, 22),
                 rect(Ink::Foreground, 50, 10, 52, 42),
-                rect(Ink::Bar, 60, 5, 61, 8),
+                rect(Ink::Series(0), 60, 5, 61, 8),
             ]
         );
     }
 
     #[test]
     fn inks_survive_the_plotters_tag() {
-        for ink in Ink::ALL {
+        for ink in [Ink::ROLES.as_slice(), &[Ink::Series(7), Ink::Faded(3)]].concat() {
             let c = ink.tag();
             let back = Ink::from_tag(BackendColor {
                 alpha: 1.0,

@@ -1,10 +1,14 @@
 //! The numbers behind a chart in a sentence: count, range, mean and spread.
 //! The JSON carries it, and the SVG's `<desc>` and the demo's alt text say it.
 
+use crate::chart::stats;
+
 /// Count, extremes, mean and (population) standard deviation of the data.
+/// The count is a number, not an integer: pre-binned counts may be
+/// fractional (weights).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
-    pub count: usize,
+    pub count: f64,
     pub min: f64,
     pub max: f64,
     pub mean: f64,
@@ -12,52 +16,69 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarizes finite values within +-1e300 (what the spec admits).
-    /// Squares are taken of values scaled by the largest magnitude, so
-    /// variance cannot overflow however far apart the values are.
+    /// Summarizes finite values within +-1e300 (what the spec admits), as
+    /// numpy's `mean` and `std` do (see [`crate::chart::stats`]).
     pub fn of(values: &[f64]) -> Summary {
-        let count = values.len();
-        if count == 0 {
-            return Summary {
-                count,
-                min: 0.0,
-                max: 0.0,
-                mean: 0.0,
-                std_dev: 0.0,
-            };
+        if values.is_empty() {
+            return Summary::EMPTY;
         }
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         for &v in values {
             min = min.min(v);
             max = max.max(v);
         }
-        let scale = min.abs().max(max.abs());
-        let scale = if scale > 0.0 { scale } else { 1.0 };
-        // Welford's running mean and squared deviations, on scaled values.
-        let (mut mean, mut m2) = (0.0f64, 0.0f64);
-        for (i, &v) in values.iter().enumerate() {
-            let x = v / scale;
-            let delta = x - mean;
-            mean += delta / (i + 1) as f64;
-            m2 += delta * (x - mean);
-        }
-        let std_dev = libm::sqrt((m2 / count as f64).max(0.0)) * scale;
         // Rounding may put the mean a hair outside the range (all values equal).
-        let mean = (mean * scale).clamp(min, max);
+        let mean = stats::mean(values).clamp(min, max);
         Summary {
-            count,
+            count: values.len() as f64,
             min,
             max,
             mean,
-            std_dev,
+            std_dev: stats::std_dev(values, 0),
         }
     }
+
+    /// Summarizes pre-binned counts over `edges`, each bin's values taken
+    /// at its midpoint (numpy's `average(mids, weights=counts)`); the
+    /// extremes are the outer edges of the bins that hold anything.
+    pub fn of_counts(counts: &[f64], edges: &[f64]) -> Summary {
+        let total: f64 = counts.iter().sum();
+        let (Some(first), Some(last)) = (
+            counts.iter().position(|&c| c > 0.0),
+            counts.iter().rposition(|&c| c > 0.0),
+        ) else {
+            return Summary::EMPTY;
+        };
+        let mids: Vec<f64> = edges.windows(2).map(|w| w[0] / 2.0 + w[1] / 2.0).collect();
+        let mean = mids.iter().zip(counts).map(|(m, c)| m * c).sum::<f64>() / total;
+        let var = mids
+            .iter()
+            .zip(counts)
+            .map(|(m, c)| c * (m - mean) * (m - mean))
+            .sum::<f64>()
+            / total;
+        Summary {
+            count: total,
+            min: edges[first],
+            max: edges[last + 1],
+            mean,
+            std_dev: libm::sqrt(var.max(0.0)),
+        }
+    }
+
+    const EMPTY: Summary = Summary {
+        count: 0.0,
+        min: 0.0,
+        max: 0.0,
+        mean: 0.0,
+        std_dev: 0.0,
+    };
 }
 
 impl Summary {
     /// The chart in a sentence, for people who cannot see it (the SVG's
     /// `<desc>`; the demo page says the same from the JSON).
-    pub fn sentence(&self, bins: usize) -> String {
+    pub fn sentence(&self, noun: &str, bins: usize, series: usize) -> String {
         let plural = |n: usize, one: &str, many: &str| {
             if n == 1 {
                 format!("1 {one}")
@@ -65,9 +86,18 @@ impl Summary {
                 format!("{n} {many}")
             }
         };
+        let count = if self.count.fract() == 0.0 && self.count < 1e15 {
+            plural(self.count as usize, "value", "values")
+        } else {
+            format!("{} values", readable(self.count))
+        };
+        let of = if series > 1 {
+            format!("{series} series, {count} in all,")
+        } else {
+            count
+        };
         format!(
-            "Histogram of {} in {}, from {} to {}; mean {}, standard deviation {}.",
-            plural(self.count, "value", "values"),
+            "{noun} of {of} in {}, from {} to {}; mean {}, standard deviation {}.",
             plural(bins, "bin", "bins"),
             readable(self.min),
             readable(self.max),
@@ -121,18 +151,18 @@ mod tests {
     fn says_the_chart_in_a_sentence() {
         let s = Summary::of(&[1.0, 2.0, 3.0]);
         assert_eq!(
-            s.sentence(2),
+            s.sentence("Histogram", 2, 1),
             "Histogram of 3 values in 2 bins, from 1 to 3; mean 2, standard deviation 0.8165."
         );
         assert!(Summary::of(&[1.0])
-            .sentence(1)
+            .sentence("Histogram", 1, 1)
             .starts_with("Histogram of 1 value in 1 bin,"));
     }
 
     #[test]
     fn summarizes_like_the_textbook() {
         let s = Summary::of(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
-        assert_eq!((s.count, s.min, s.max, s.mean), (8, 2.0, 9.0, 5.0));
+        assert_eq!((s.count, s.min, s.max, s.mean), (8.0, 2.0, 9.0, 5.0));
         assert!((s.std_dev - 2.0).abs() < 1e-12, "{}", s.std_dev);
         let one = Summary::of(&[3.5]);
         assert_eq!((one.mean, one.std_dev), (3.5, 0.0));

@@ -89,6 +89,37 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
     Ticks { values, labels }
 }
 
+/// Ticks of a log axis whose positions are base-10 logarithms `lo..hi`:
+/// whole decades (every second or fifth when there are many), labelled
+/// with their values (`0.01`, `100`, `1e6`); an axis spanning less than two
+/// decades gets the linear axis' nice values instead, at their logarithms.
+pub fn log_ticks(lo: f64, hi: f64, max_count: usize) -> Ticks {
+    let (first, last) = (libm::ceil(lo - 1e-9), libm::floor(hi + 1e-9));
+    if !(first.is_finite() && last.is_finite()) || last - first < 1.0 {
+        let t = nice_ticks(libm::pow(10.0, lo), libm::pow(10.0, hi), max_count, false);
+        let keep: Vec<usize> = (0..t.values.len()).filter(|&i| t.values[i] > 0.0).collect();
+        return Ticks {
+            values: keep.iter().map(|&i| libm::log10(t.values[i])).collect(),
+            labels: keep.iter().map(|&i| t.labels[i].clone()).collect(),
+        };
+    }
+    let decades = (last - first) as i64 + 1;
+    let every = [1, 2, 5, 10, 20, 50, 100]
+        .into_iter()
+        .find(|&k| decades / k < max_count.max(2) as i64)
+        .unwrap_or(200);
+    let (mut values, mut labels) = (Vec::new(), Vec::new());
+    let mut k = first as i64;
+    while k <= last as i64 {
+        if k.rem_euclid(every) == 0 || every == 1 {
+            values.push(k as f64);
+            labels.push(label(1, k as i32));
+        }
+        k += 1;
+    }
+    Ticks { values, labels }
+}
+
 /// More ticks than any axis asks for (a 4096 px axis asks for at most 12).
 const MAX_TICKS: usize = 64;
 

@@ -1,13 +1,12 @@
-//! PNG encoding of a palette canvas: 4-bit indexed (the palette has 16
-//! entries), no row filters (the PNG spec's advice for palette images; the
-//! compressor finds the row above by itself), compressed by [`crate::encode::deflate`]
-//! and framed by the png crate.
+//! PNG encoding of a palette canvas: 4-bit indexed when the palette has
+//! at most 16 entries (most charts: one series, text), 8-bit otherwise
+//! (several series, overlaps, curves); no row filters (the PNG spec's
+//! advice for palette images; the compressor finds the row above by
+//! itself), compressed by [`crate::encode::deflate`] and framed by the png
+//! crate.
 
 use crate::encode::deflate;
 use crate::raster::canvas::Canvas;
-use crate::raster::palette::PALETTE_LEN;
-
-const _: () = assert!(PALETTE_LEN <= 16, "4-bit PNG needs at most 16 colours");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodeError(pub String);
@@ -23,6 +22,17 @@ impl From<png::EncodingError> for EncodeError {
 /// above is, which the compressor probes.
 pub fn line_len(width: usize) -> usize {
     1 + width.div_ceil(2)
+}
+
+/// The PNG scanlines for one-byte indices at 8 bits: a filter byte (0)
+/// before each row.
+pub fn scanlines8(pixels: &[u8], width: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pixels.len() + pixels.len() / width.max(1));
+    for row in pixels.chunks_exact(width.max(1)) {
+        out.push(0);
+        out.extend_from_slice(row);
+    }
+    out
 }
 
 /// The PNG scanlines for one-byte indices (< 16): each row is a filter
@@ -61,13 +71,22 @@ fn pack8(x: u64) -> [u8; 4] {
 /// Encodes the canvas as a PNG.
 pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
     let width = canvas.width as usize;
-    let lines = scanlines(&canvas.pixels, width);
-    let idat = deflate::zlib(&lines, line_len(width));
+    let four = canvas.palette.colors.len() <= 16;
+    let (lines, stride) = if four {
+        (scanlines(&canvas.pixels, width), line_len(width))
+    } else {
+        (scanlines8(&canvas.pixels, width), width + 1)
+    };
+    let idat = deflate::zlib(&lines, stride);
     let mut out = Vec::with_capacity(idat.len() + 128);
     let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
     enc.set_color(png::ColorType::Indexed);
-    enc.set_depth(png::BitDepth::Four);
-    enc.set_palette(canvas.palette.concat());
+    enc.set_depth(if four {
+        png::BitDepth::Four
+    } else {
+        png::BitDepth::Eight
+    });
+    enc.set_palette(canvas.palette.colors.concat());
     let mut writer = enc.write_header()?;
     writer.write_chunk(png::chunk::IDAT, &idat)?;
     writer.finish()?;
@@ -77,8 +96,12 @@ pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chart::theme::Colors;
-    use crate::raster::palette::palette;
+    use crate::chart::theme::{Colors, Inks};
+    use crate::raster::palette::Palette;
+
+    fn palette(colors: Colors) -> Palette {
+        Palette::new(&Inks::new(colors, &[], 1))
+    }
     use crate::test_rng::XorShift;
 
     fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>) {
@@ -95,7 +118,7 @@ mod tests {
     fn rgb_of(c: &Canvas) -> Vec<u8> {
         c.pixels
             .iter()
-            .flat_map(|&i| c.palette[i as usize])
+            .flat_map(|&i| c.palette.colors[i as usize])
             .collect()
     }
 

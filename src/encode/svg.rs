@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use ab_glyph::{OutlineCurve, Point};
 
 use crate::chart::scene::{Ink, Mark, Scene};
-use crate::chart::theme::{color, Colors};
+use crate::chart::theme::{Colors, Inks, Rgb};
 use crate::font::{self, layout, line_metrics, GlyphId};
 use crate::spec::Theme;
 
@@ -24,8 +24,16 @@ pub struct SvgText<'a> {
 }
 
 /// The SVG of `scene`, `css_size` CSS pixels large (the scene is in device
-/// pixels: its view box), in `theme`.
-pub fn svg(scene: &Scene, css_size: (u32, u32), theme: Theme, text: &SvgText) -> Vec<u8> {
+/// pixels: its view box), in `theme`, its `series` in the user's `colors`
+/// (or the theme's).
+pub fn svg(
+    scene: &Scene,
+    css_size: (u32, u32),
+    theme: Theme,
+    colors: &[Rgb],
+    series: usize,
+    text: &SvgText,
+) -> Vec<u8> {
     let mut glyphs = Glyphs::default();
     let mut body = String::with_capacity(4096);
     // Marks of one ink in a row are one group: a path of all its
@@ -43,7 +51,7 @@ pub fn svg(scene: &Scene, css_size: (u32, u32), theme: Theme, text: &SvgText) ->
             .iter()
             .filter_map(|m| match *m {
                 Mark::Rect { x0, y0, x1, y1, .. } => Some((x0, y0, x1, y1)),
-                Mark::Text { .. } => None,
+                Mark::Text { .. } | Mark::Line { .. } => None,
             })
             .collect();
         if !rects.is_empty() {
@@ -55,8 +63,34 @@ pub fn svg(scene: &Scene, css_size: (u32, u32), theme: Theme, text: &SvgText) ->
             );
         }
         for m in group {
-            if let Mark::Text { x, y, em, text, .. } = m {
-                glyphs.run(&mut body, ink, *x, *y, *em, text);
+            match m {
+                Mark::Line { width, points, .. } => {
+                    let _ = write!(
+                        body,
+                        "<path class=\"l{}\" stroke-width=\"{}\" d=\"",
+                        class(ink),
+                        short(*width)
+                    );
+                    for (i, (x, y)) in points.iter().enumerate() {
+                        let _ = write!(
+                            body,
+                            "{}{} {}",
+                            if i == 0 { 'M' } else { 'L' },
+                            short(libm::roundf(x * 10.0) / 10.0),
+                            short(libm::roundf(y * 10.0) / 10.0)
+                        );
+                    }
+                    body.push_str("\"/>\n");
+                }
+                Mark::Text {
+                    x,
+                    y,
+                    em,
+                    text,
+                    turned,
+                    ..
+                } => glyphs.run(&mut body, ink, *x, *y, *em, text, *turned),
+                Mark::Rect { .. } => {}
             }
         }
         start = end;
@@ -71,7 +105,11 @@ pub fn svg(scene: &Scene, css_size: (u32, u32), theme: Theme, text: &SvgText) ->
     );
     let _ = writeln!(out, "<title>{}</title>", escape(text.title));
     let _ = writeln!(out, "<desc>{}</desc>", escape(text.desc));
-    let _ = writeln!(out, "<style>{}</style>", style(theme));
+    let _ = writeln!(
+        out,
+        "<style>{}</style>",
+        style(theme, colors, series, scene)
+    );
     if !glyphs.defs.is_empty() {
         let _ = writeln!(out, "<defs>\n{}</defs>", glyphs.defs);
     }
@@ -89,7 +127,7 @@ pub fn svg(scene: &Scene, css_size: (u32, u32), theme: Theme, text: &SvgText) ->
 
 fn ink_of(mark: &Mark) -> Ink {
     match mark {
-        Mark::Rect { ink, .. } | Mark::Text { ink, .. } => *ink,
+        Mark::Rect { ink, .. } | Mark::Text { ink, .. } | Mark::Line { ink, .. } => *ink,
     }
 }
 
@@ -117,24 +155,72 @@ fn staircases(rects: &[(i32, i32, i32, i32)]) -> String {
     d
 }
 
-/// The CSS class of an ink role.
-fn class(ink: Ink) -> &'static str {
+/// The CSS class of an ink: a letter per role (`b` the first series, as
+/// the one bar colour was called), `s1`.. for other series, `o0`.. for
+/// faded ones; a line's class is `l` before it.
+fn class(ink: Ink) -> String {
     match ink {
-        Ink::Background => "k",
-        Ink::Foreground => "f",
-        Ink::Bar => "b",
-        Ink::Grid => "g",
-        Ink::Accent => "a",
+        Ink::Background => "k".into(),
+        Ink::Foreground => "f".into(),
+        Ink::Series(0) => "b".into(),
+        Ink::Grid => "g".into(),
+        Ink::Accent => "a".into(),
+        Ink::Series(i) => format!("s{i}"),
+        Ink::Faded(i) => format!("o{i}"),
     }
 }
 
-/// Fill rules for every role; `auto` adds the dark ones under a media query.
-fn style(theme: Theme) -> String {
+/// Style rules for the roles, then for the series inks and lines the scene
+/// uses; `auto` adds the dark ones under a media query.
+fn style(theme: Theme, custom: &[Rgb], series: usize, scene: &Scene) -> String {
+    let mut used: Vec<Ink> = Vec::new();
+    let mut lines: Vec<Ink> = Vec::new();
+    for m in &scene.marks {
+        match m {
+            Mark::Line { ink, .. } if !lines.contains(ink) => lines.push(*ink),
+            Mark::Rect { ink, .. } | Mark::Text { ink, .. }
+                if !used.contains(ink) && matches!(ink, Ink::Series(1..) | Ink::Faded(_)) =>
+            {
+                used.push(*ink)
+            }
+            _ => {}
+        }
+    }
+    used.sort();
+    lines.sort();
     let rules = |colors: Colors| {
+        let inks = Inks::new(colors, custom, series);
+        let hex = |ink: Ink| {
+            let [r, g, b] = inks.rgb(ink);
+            format!("#{r:02x}{g:02x}{b:02x}")
+        };
         let mut s = String::new();
-        for ink in Ink::ALL {
-            let [r, g, b] = color(colors, ink);
-            let _ = write!(s, ".{}{{fill:#{r:02x}{g:02x}{b:02x}}}", class(ink));
+        for ink in [
+            Ink::Background,
+            Ink::Foreground,
+            Ink::Series(0),
+            Ink::Grid,
+            Ink::Accent,
+        ] {
+            let _ = write!(s, ".{}{{fill:{}}}", class(ink), hex(ink));
+        }
+        for &ink in &used {
+            match ink {
+                Ink::Faded(_) => {
+                    let _ = write!(s, ".{}{{fill:{};fill-opacity:.5}}", class(ink), hex(ink));
+                }
+                _ => {
+                    let _ = write!(s, ".{}{{fill:{}}}", class(ink), hex(ink));
+                }
+            }
+        }
+        for &ink in &lines {
+            let _ = write!(
+                s,
+                ".l{}{{fill:none;stroke:{};stroke-linejoin:round;stroke-linecap:round}}",
+                class(ink),
+                hex(ink)
+            );
         }
         s
     };
@@ -175,19 +261,39 @@ struct Glyphs {
 
 impl Glyphs {
     /// One line of text: a group scaled from font units to pixels at the
-    /// baseline, with each glyph at its pen position (the raster's layout).
-    fn run(&mut self, body: &mut String, ink: Ink, x: i32, y: i32, em: f32, text: &str) {
+    /// baseline, with each glyph at its pen position (the raster's layout);
+    /// `turned` a quarter left about its box's corner `(x, y)`.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        body: &mut String,
+        ink: Ink,
+        x: i32,
+        y: i32,
+        em: f32,
+        text: &str,
+        turned: bool,
+    ) {
         let (placed, _) = layout(text, em);
         let (ascent, _) = line_metrics(em);
         let units = font::units_per_em();
         let scale = em / units;
-        let _ = write!(
-            body,
-            "<g class=\"{}\" transform=\"translate({x} {})scale({})\">",
-            class(ink),
-            y + ascent,
-            short(scale)
-        );
+        if turned {
+            let _ = write!(
+                body,
+                "<g class=\"{}\" transform=\"translate({x} {y})rotate(-90)translate(0 {ascent})scale({})\">",
+                class(ink),
+                short(scale)
+            );
+        } else {
+            let _ = write!(
+                body,
+                "<g class=\"{}\" transform=\"translate({x} {})scale({})\">",
+                class(ink),
+                y + ascent,
+                short(scale)
+            );
+        }
         for (id, pen) in placed {
             let Some(n) = self.define(id) else { continue };
             if pen == 0 {

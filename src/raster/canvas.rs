@@ -1,9 +1,12 @@
-//! Pixels: a palette image, and a [`Scene`] painted into one.
+//! Pixels: a palette image, and a [`Scene`] painted into one. Opaque marks
+//! set palette indices; text, faded bars and curves blend their ink over
+//! what is already there, through the palette (a colour per blend, kept
+//! once), so overlaps read as in matplotlib's `alpha`.
 
-use crate::chart::scene::{Ink, Mark, Scene};
-use crate::chart::theme::{Colors, Rgb};
-use crate::raster::palette::{index, palette, text_index, PALETTE_LEN};
-use crate::raster::text::GlyphCache;
+use crate::chart::scene::{Ink, Mark, Scene, FADED_TWELFTHS};
+use crate::chart::theme::Inks;
+use crate::raster::palette::{mix, Palette};
+use crate::raster::text::{GlyphCache, COVERAGE_LEVELS};
 
 /// A palette image: one byte (a palette index) per pixel, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,13 +14,13 @@ pub struct Canvas {
     pub width: u32,
     pub height: u32,
     pub pixels: Vec<u8>,
-    pub palette: [Rgb; PALETTE_LEN],
+    pub palette: Palette,
 }
 
 impl Canvas {
-    /// A canvas filled with the background ink.
-    pub fn new(width: u32, height: u32, palette: [Rgb; PALETTE_LEN]) -> Canvas {
-        let pixels = vec![index(Ink::Background); width as usize * height as usize];
+    /// A canvas filled with the background (palette index 0).
+    pub fn new(width: u32, height: u32, palette: Palette) -> Canvas {
+        let pixels = vec![0; width as usize * height as usize];
         Canvas {
             width,
             height,
@@ -26,14 +29,7 @@ impl Canvas {
         }
     }
 
-    /// Sets one pixel; outside the canvas is ignored.
-    pub fn put(&mut self, x: i32, y: i32, index: u8) {
-        if x >= 0 && y >= 0 && (x as u32) < self.width && (y as u32) < self.height {
-            self.pixels[y as usize * self.width as usize + x as usize] = index;
-        }
-    }
-
-    /// Fills `x0..x1` by `y0..y1`, clipped.
+    /// Fills `x0..x1` by `y0..y1` with palette entry `index`, clipped.
     pub fn fill(&mut self, index: u8, x0: i32, y0: i32, x1: i32, y1: i32) {
         let (w, h) = (self.width as i32, self.height as i32);
         let (x0, x1) = (x0.clamp(0, w) as usize, x1.clamp(0, w) as usize);
@@ -45,11 +41,57 @@ impl Canvas {
             self.pixels[row + x0..row + x1].fill(index);
         }
     }
+
+    /// Blends `color` at `a / n` over `x0..x1` by `y0..y1`, clipped: each
+    /// distinct colour underneath is mixed once.
+    pub fn blend_rect(
+        &mut self,
+        color: [u8; 3],
+        a: u16,
+        n: u16,
+        x0: i32,
+        y0: i32,
+        x1: i32,
+        y1: i32,
+    ) {
+        let (w, h) = (self.width as i32, self.height as i32);
+        let (x0, x1) = (x0.clamp(0, w) as usize, x1.clamp(0, w) as usize);
+        let mut mapped = [None::<u8>; 256];
+        for y in y0.clamp(0, h)..y1.clamp(0, h) {
+            let row = y as usize * self.width as usize;
+            for x in x0..x1 {
+                let old = self.pixels[row + x];
+                let new = match mapped[usize::from(old)] {
+                    Some(n) => n,
+                    None => {
+                        let c = mix(color, self.palette.colors[usize::from(old)], a, n);
+                        let i = self.palette.intern(c);
+                        mapped[usize::from(old)] = Some(i);
+                        i
+                    }
+                };
+                self.pixels[row + x] = new;
+            }
+        }
+    }
+
+    /// Blends `color` at `level / COVERAGE_LEVELS` over one pixel.
+    pub fn blend(&mut self, x: i32, y: i32, color: [u8; 3], level: u8) {
+        if x < 0 || y < 0 || x as u32 >= self.width || y as u32 >= self.height {
+            return;
+        }
+        let at = y as usize * self.width as usize + x as usize;
+        let n = u16::from(COVERAGE_LEVELS);
+        let a = u16::from(level.min(COVERAGE_LEVELS));
+        let under = self.palette.colors[usize::from(self.pixels[at])];
+        self.pixels[at] = self.palette.intern(mix(color, under, a, n));
+    }
 }
 
-/// Paints `scene` in `colors`: rectangles filled, text anti-aliased.
-pub fn paint(scene: &Scene, colors: Colors) -> Canvas {
-    let mut canvas = Canvas::new(scene.width, scene.height, palette(colors));
+/// Paints `scene` in `inks`: rectangles filled (faded ones blended), text
+/// and curves anti-aliased.
+pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
+    let mut canvas = Canvas::new(scene.width, scene.height, Palette::new(inks));
     let mut glyphs = GlyphCache::new();
     for mark in &scene.marks {
         match mark {
@@ -59,17 +101,141 @@ pub fn paint(scene: &Scene, colors: Colors) -> Canvas {
                 y0,
                 x1,
                 y1,
-            } => canvas.fill(index(*ink), *x0, *y0, *x1, *y1),
+            } => match ink {
+                Ink::Faded(_) => canvas.blend_rect(
+                    inks.rgb(*ink),
+                    FADED_TWELFTHS,
+                    u16::from(COVERAGE_LEVELS),
+                    *x0,
+                    *y0,
+                    *x1,
+                    *y1,
+                ),
+                _ => {
+                    let i = canvas.palette.intern(inks.rgb(*ink));
+                    canvas.fill(i, *x0, *y0, *x1, *y1);
+                }
+            },
             Mark::Text {
                 ink,
                 x,
                 y,
                 em,
                 text,
-            } => glyphs.draw(text, *em, *x, *y, |px, py, level| {
-                canvas.put(px, py, text_index(*ink, level))
-            }),
+                turned,
+            } => {
+                let color = inks.rgb(*ink);
+                // A line's glyphs are one coverage: where neighbours' edges
+                // overlap the later glyph's level stands (they do not darken
+                // each other), and each pixel blends once.
+                let mut cover: std::collections::HashMap<(i32, i32), u8> =
+                    std::collections::HashMap::new();
+                if *turned {
+                    // Drawn at the origin, then turned: pixel (u, v) covers
+                    // (x + v, y - u - 1) as SVG's rotate(-90) about (x, y) puts it.
+                    glyphs.draw(text, *em, 0, 0, |u, v, level| {
+                        cover.insert((*x + v, *y - u - 1), level);
+                    })
+                } else {
+                    glyphs.draw(text, *em, *x, *y, |px, py, level| {
+                        cover.insert((px, py), level);
+                    })
+                }
+                for ((px, py), level) in cover {
+                    canvas.blend(px, py, color, level);
+                }
+            }
+            Mark::Line { ink, width, points } => {
+                let color = inks.rgb(*ink);
+                for (i, level) in line_coverage(points, *width, scene.width, scene.height) {
+                    let (x, y) = ((i % scene.width) as i32, (i / scene.width) as i32);
+                    canvas.blend(x, y, color, level);
+                }
+            }
         }
     }
     canvas
+}
+
+/// The pixels a polyline `width` wide covers, as `(index, level)` with
+/// each pixel once (the most any segment covers it, so joints are not
+/// painted twice): coverage is `width / 2 + 1/2` less the distance from
+/// the pixel's centre to the nearest segment, clamped to 0..1 (a box
+/// filter's coverage of a straight edge), quantized to the text's levels.
+pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(u32, u8)> {
+    let half = width / 2.0;
+    let reach = half + 0.5;
+    let mut hits: Vec<(u32, u8)> = Vec::new();
+    for seg in points.windows(2) {
+        let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
+        let x0 = (ax.min(bx) - reach).floor().max(0.0) as i32;
+        let x1 = (ax.max(bx) + reach).ceil().min(w as f32 - 1.0) as i32;
+        let y0 = (ay.min(by) - reach).floor().max(0.0) as i32;
+        let y1 = (ay.max(by) + reach).ceil().min(h as f32 - 1.0) as i32;
+        let (dx, dy) = (bx - ax, by - ay);
+        let len2 = dx * dx + dy * dy;
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                let t = if len2 > 0.0 {
+                    (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let (cx, cy) = (ax + t * dx - px, ay + t * dy - py);
+                let d = libm::sqrtf(cx * cx + cy * cy);
+                let c = (reach - d).clamp(0.0, 1.0).min(width);
+                let level = libm::roundf(c * f32::from(COVERAGE_LEVELS)) as u8;
+                if level > 0 {
+                    hits.push((y as u32 * w + x as u32, level));
+                }
+            }
+        }
+    }
+    hits.sort_unstable();
+    // Sorted by pixel, then level: the last of each pixel is its most.
+    let mut out: Vec<(u32, u8)> = Vec::with_capacity(hits.len());
+    for (i, l) in hits {
+        match out.last_mut() {
+            Some(last) if last.0 == i => last.1 = l,
+            _ => out.push((i, l)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_horizontal_line_covers_its_width() {
+        let hits = line_coverage(&[(2.0, 5.0), (12.0, 5.0)], 2.0, 20, 10);
+        // Rows 4 and 5 (centres 4.5 and 5.5, half a pixel from the line) full.
+        for x in 3..11u32 {
+            for y in [4u32, 5] {
+                assert!(
+                    hits.contains(&(y * 20 + x, COVERAGE_LEVELS)),
+                    "({x}, {y}) not fully covered"
+                );
+            }
+            assert!(!hits.iter().any(|&(i, _)| i == 2 * 20 + x), "row 2 touched");
+        }
+        let mut seen = std::collections::HashSet::new();
+        assert!(hits.iter().all(|h| seen.insert(h.0)), "a pixel twice");
+    }
+
+    #[test]
+    fn faded_rectangles_show_their_overlap() {
+        let inks = Inks::new(crate::chart::theme::Colors::Light, &[], 2);
+        let mut scene = Scene::new(10, 4);
+        scene.fill(Ink::Faded(0), (0, 0), (6, 4));
+        scene.fill(Ink::Faded(1), (4, 0), (10, 4));
+        let c = paint(&scene, &inks);
+        let at = |x: usize| c.palette.colors[usize::from(c.pixels[x])];
+        assert_ne!(at(1), at(5));
+        assert_ne!(at(5), at(8));
+        assert_ne!(at(1), at(8));
+        assert_eq!(at(1), mix(inks.series[0], [255, 255, 255], 6, 12));
+    }
 }

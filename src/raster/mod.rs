@@ -1,7 +1,6 @@
-//! Scenes as pixels: the palette ([`palette`]), glyph coverage ([`text`]),
-//! painting ([`canvas`]), and the error message image ([`message`]).
+//! Scenes as pixels: the palette ([`palette`]), glyph coverage ([`text`])
+//! and painting ([`canvas`]).
 
 pub mod canvas;
-pub mod message;
 pub mod palette;
 pub mod text;

@@ -1,73 +1,124 @@
-//! The fixed 16-entry palette every PNG is drawn and encoded with: a 4-bit
-//! indexed PNG, one index per ink role, and the foreground's anti-aliasing
-//! ramp over the background for text.
+//! The palette a PNG is drawn with. It starts as the 16 colours every
+//! chart used to have (the roles, the first series, and the foreground's
+//! anti-aliasing ramp over the background), so a chart that needs no more
+//! stays a 4-bit PNG with the bytes it always had; colours that other
+//! series, overlaps and curves need are added as they are painted, up to
+//! 256 (an 8-bit PNG). Past 256 a colour takes the nearest one present.
+
+use std::collections::HashMap;
 
 use crate::chart::scene::Ink;
-use crate::chart::theme::{color, Colors, Rgb};
+use crate::chart::theme::{Inks, Rgb};
 use crate::raster::text::COVERAGE_LEVELS;
 
-/// The palette index of an ink role.
-pub fn index(ink: Ink) -> u8 {
-    ink as u8
+/// The most colours a palette PNG can hold.
+pub const PALETTE_MAX: usize = 256;
+
+/// The starting entries, in their historic order: background, foreground,
+/// series 0, grid, accent, then the text ramp.
+const SEED_INKS: [Ink; 5] = [
+    Ink::Background,
+    Ink::Foreground,
+    Ink::Series(0),
+    Ink::Grid,
+    Ink::Accent,
+];
+
+/// An indexed palette that grows on demand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Palette {
+    pub colors: Vec<Rgb>,
+    index: HashMap<Rgb, u8>,
 }
 
-/// Anti-aliased text: `TEXT_RAMP + level - 1` is the foreground at
-/// `level / COVERAGE_LEVELS` over the background, for partial levels.
-const TEXT_RAMP: u8 = Ink::ALL.len() as u8;
+impl Palette {
+    /// The 16 starting colours of `inks`.
+    pub fn new(inks: &Inks) -> Palette {
+        let mut p = Palette {
+            colors: Vec::with_capacity(32),
+            index: HashMap::new(),
+        };
+        for ink in SEED_INKS {
+            p.push(inks.rgb(ink));
+        }
+        let (fg, bg) = (inks.rgb(Ink::Foreground), inks.rgb(Ink::Background));
+        for level in 1..COVERAGE_LEVELS {
+            p.push(mix(fg, bg, u16::from(level), u16::from(COVERAGE_LEVELS)));
+        }
+        p
+    }
 
-/// The palette index for text in `ink` at coverage `level`
-/// (0 < level <= COVERAGE_LEVELS); the ramp is the foreground's.
-pub fn text_index(ink: Ink, level: u8) -> u8 {
-    if level >= COVERAGE_LEVELS || ink != Ink::Foreground {
-        index(ink)
-    } else {
-        TEXT_RAMP + level - 1
+    fn push(&mut self, c: Rgb) {
+        self.index.entry(c).or_insert(self.colors.len() as u8);
+        self.colors.push(c);
+    }
+
+    /// The index of colour `c`, added if new (the nearest one once full).
+    pub fn intern(&mut self, c: Rgb) -> u8 {
+        if let Some(&i) = self.index.get(&c) {
+            return i;
+        }
+        if self.colors.len() < PALETTE_MAX {
+            let i = self.colors.len() as u8;
+            self.push(c);
+            return i;
+        }
+        let dist = |p: &Rgb| {
+            (0..3)
+                .map(|k| (i32::from(p[k]) - i32::from(c[k])).pow(2))
+                .sum::<i32>()
+        };
+        let (i, _) = self
+            .colors
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, p)| dist(p))
+            .unwrap_or((0, &c));
+        i as u8
     }
 }
 
-/// Number of palette entries: the roles and the partial text levels.
-pub const PALETTE_LEN: usize = TEXT_RAMP as usize + COVERAGE_LEVELS as usize - 1;
-
-/// The palette of `colors`, indexed by [`index`] and [`text_index`].
-pub fn palette(colors: Colors) -> [Rgb; PALETTE_LEN] {
-    let mut p = [[0u8; 3]; PALETTE_LEN];
-    for ink in Ink::ALL {
-        p[index(ink) as usize] = color(colors, ink);
-    }
-    let (fg, bg) = (
-        color(colors, Ink::Foreground),
-        color(colors, Ink::Background),
-    );
-    let n = u16::from(COVERAGE_LEVELS);
-    for level in 1..COVERAGE_LEVELS {
-        let a = u16::from(level);
-        let mix =
-            |k: usize| ((u16::from(fg[k]) * a + u16::from(bg[k]) * (n - a) + n / 2) / n) as u8;
-        p[text_index(Ink::Foreground, level) as usize] = [mix(0), mix(1), mix(2)];
-    }
-    p
+/// `over` at `a / n` opacity on `under`, rounded, per channel: the text
+/// ramp's formula, so text on the background lands on the ramp exactly.
+pub fn mix(over: Rgb, under: Rgb, a: u16, n: u16) -> Rgb {
+    let m = |k: usize| ((u16::from(over[k]) * a + u16::from(under[k]) * (n - a) + n / 2) / n) as u8;
+    [m(0), m(1), m(2)]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::theme::Colors;
 
     #[test]
     fn sixteen_colours_with_a_ramp_from_background_to_foreground() {
-        assert_eq!(PALETTE_LEN, 16);
         for colors in [Colors::Light, Colors::Dark] {
-            let p = palette(colors);
+            let p = Palette::new(&Inks::new(colors, &[], 1));
+            assert_eq!(p.colors.len(), 16);
             let lum = |c: Rgb| u32::from(c[0]) + u32::from(c[1]) + u32::from(c[2]);
-            let ramp: Vec<u32> = (1..=COVERAGE_LEVELS)
-                .map(|l| lum(p[text_index(Ink::Foreground, l) as usize]))
-                .collect();
+            let ramp: Vec<u32> = p.colors[5..].iter().map(|&c| lum(c)).collect();
             let monotonic = ramp.windows(2).all(|w| w[0] != w[1])
                 && (ramp.windows(2).all(|w| w[0] > w[1]) || ramp.windows(2).all(|w| w[0] < w[1]));
             assert!(monotonic, "{colors:?}: {ramp:?}");
+            let distinct: std::collections::HashSet<_> = p.colors.iter().collect();
             assert_eq!(
-                text_index(Ink::Foreground, COVERAGE_LEVELS),
-                index(Ink::Foreground)
+                distinct.len(),
+                16,
+                "{colors:?}: the seed colours must differ"
             );
         }
+    }
+
+    #[test]
+    fn grows_to_256_then_takes_the_nearest() {
+        let mut p = Palette::new(&Inks::new(Colors::Light, &[], 1));
+        for i in 0..240u32 {
+            let c = [(i * 7) as u8, (i * 13) as u8, 77];
+            p.intern(c);
+        }
+        assert_eq!(p.colors.len(), 256);
+        let near = p.intern([0xfe, 0xff, 0xff]);
+        assert_eq!(p.colors[near as usize], [0xff, 0xff, 0xff]);
+        assert_eq!(p.colors.len(), 256);
     }
 }

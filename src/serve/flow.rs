@@ -6,12 +6,12 @@
 use std::future::Future;
 use std::task::Poll;
 
-use crate::raster::message::message_png;
 use crate::render::{render_chart, render_with_seed};
 use crate::serve::http::{
     not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE,
 };
 use crate::serve::httpdate;
+use crate::serve::message::message_png;
 use crate::serve::sign::{verify, SigningKeys, NO_KEYS};
 use crate::serve::store::{ChartStore, HotCache, StoredChart};
 use crate::spec::identity::{identity, Identity};

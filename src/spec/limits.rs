@@ -21,3 +21,13 @@ pub const PIXELS_MAX: u64 = 4_194_304;
 pub const VALUE_ABS_MAX: f64 = 1e300;
 /// The longest unknown parameter name echoed in `X-Chart-Error`.
 pub const ECHO_MAX: usize = 40;
+/// Series in one chart (`values=a|b`, `counts=a|b`).
+pub const SERIES_MAX: usize = 8;
+/// Explicit edges: 2 to 1001 (1 to 1000 bins).
+pub const EDGES_MAX: usize = 1001;
+pub const LABEL_MAX_CHARS: usize = 60;
+pub const AXIS_LABEL_MAX_CHARS: usize = 100;
+/// Reference lines per chart.
+pub const MARKS_MAX: usize = 8;
+/// Points of a KDE curve (the contract asks for at least 100).
+pub const KDE_POINTS: usize = 200;

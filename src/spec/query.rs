@@ -3,7 +3,12 @@
 
 use std::fmt::{self, Write as _};
 
-use super::{default_title, limits, Bins, ChartSpec, Data, Format, Theme};
+use super::params::{self, PARAMS};
+use super::{
+    default_title, limits, Bins, ChartSpec, Cumulative, Data, Format, Kind, MarkSpec, Mode, Norm,
+    Rgb, Rule, Scale, Theme,
+};
+use crate::encode::number::shortest;
 
 /// A request parameter that breaks the contract; the message names the
 /// parameter and the bound.
@@ -95,7 +100,9 @@ pub fn parse_as(
     if kind == RouteKind::Named {
         validate_name(name)?;
     }
-    let mut raw = RawParams::default();
+    let mut raw = Raw {
+        given: vec![None; PARAMS.len()],
+    };
     for pair in query.unwrap_or("").split('&') {
         if pair.is_empty() {
             continue;
@@ -110,7 +117,7 @@ pub fn parse_as(
             // and is not part of the chart's identity.
             continue;
         }
-        let Some(slot) = raw.slot(&key) else {
+        let Some(row) = params::find(&key) else {
             // The name goes into a response header only when it is a short
             // token; anything else (controls, spaces, non-ASCII) is "query".
             let token =
@@ -118,12 +125,13 @@ pub fn parse_as(
             return Err(ParamError::new(
                 if token { &key } else { "query" },
                 format!(
-                    "unknown parameter {}; known parameters are values, n, bins, title, w, h, dpr, theme",
-                    quote(&key, limits::ECHO_MAX)
+                    "unknown parameter {}; known parameters are {}",
+                    quote(&key, limits::ECHO_MAX),
+                    params::known_list()
                 ),
             ));
         };
-        if slot.is_some() {
+        if raw.given[row].is_some() {
             return Err(ParamError::new(
                 &key,
                 format!("parameter '{key}' is given more than once"),
@@ -138,36 +146,38 @@ pub fn parse_as(
                 ))
             }
         };
-        *slot = Some(value);
+        raw.given[row] = Some(value);
     }
     raw.into_spec(format, name, kind)
 }
 
-#[derive(Default)]
-struct RawParams {
-    values: Option<String>,
-    n: Option<String>,
-    bins: Option<String>,
-    title: Option<String>,
-    w: Option<String>,
-    h: Option<String>,
-    dpr: Option<String>,
-    theme: Option<String>,
+/// The query's parameters as given, one slot per row of [`PARAMS`].
+struct Raw {
+    given: Vec<Option<String>>,
 }
 
-impl RawParams {
-    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
-        Some(match key {
-            "values" => &mut self.values,
-            "n" => &mut self.n,
-            "bins" => &mut self.bins,
-            "title" => &mut self.title,
-            "w" => &mut self.w,
-            "h" => &mut self.h,
-            "dpr" => &mut self.dpr,
-            "theme" => &mut self.theme,
-            _ => return None,
-        })
+/// A 400 that names two parameters that cannot be combined.
+fn conflict(a: &str, b: &str, why: &str) -> ParamError {
+    ParamError::new(a, format!("{a} cannot be combined with {b}: {why}"))
+}
+
+impl Raw {
+    fn get(&self, name: &str) -> Option<&str> {
+        params::find(name).and_then(|i| self.given[i].as_deref())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The first of `others` that is given with `name`, as a 400 naming both.
+    fn exclude(&self, name: &str, others: &[&str], why: &str) -> Result<(), ParamError> {
+        if self.has(name) {
+            if let Some(o) = others.iter().find(|o| self.has(o)) {
+                return Err(conflict(name, o, why));
+            }
+        }
+        Ok(())
     }
 
     fn into_spec(
@@ -176,70 +186,228 @@ impl RawParams {
         name: &str,
         kind: RouteKind,
     ) -> Result<ChartSpec, ParamError> {
-        let data =
-            match (&self.values, &self.n) {
-                (Some(_), _) if kind == RouteKind::Random => return Err(ParamError::new(
-                    "values",
-                    "values is not accepted on /random (its data is random); use /charts/{name}",
-                )),
-                (Some(_), Some(_)) => {
+        if kind == RouteKind::Random {
+            for p in ["values", "counts", "edges"] {
+                if self.has(p) {
                     return Err(ParamError::new(
-                        "n",
-                        "n cannot be combined with values (n sets how many draws to generate)",
-                    ))
+                        p,
+                        format!("{p} is not accepted on /random (its data is random); use /charts/{{name}}"),
+                    ));
                 }
-                (Some(v), None) => Data::Values(parse_values(v)?),
-                (None, Some(n)) => Data::Draws {
-                    n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
-                },
-                (None, None) => Data::Draws {
-                    n: limits::N_DEFAULT,
-                },
-            };
-        let bins = match self.bins.as_deref() {
-            None => match data {
-                Data::Draws { .. } => Bins::Fixed(limits::BINS_DEFAULT),
-                Data::Values(_) => Bins::Auto,
-            },
-            Some("auto") => Bins::Auto,
-            Some(b) => Bins::Fixed(parse_int("bins", b, limits::BINS_MIN, limits::BINS_MAX)?),
+            }
+        }
+        self.exclude("n", &["values"], "n sets how many draws to generate")?;
+        self.exclude(
+            "counts",
+            &["values", "n", "bins", "binwidth", "range"],
+            "counts are already binned (their edges are given)",
+        )?;
+        self.exclude(
+            "edges",
+            &["bins", "binwidth", "range"],
+            "edges fix the bins and their span",
+        )?;
+        self.exclude("binwidth", &["bins"], "binwidth sets the number of bins")?;
+        self.exclude("kde", &["counts"], "a density estimate needs the values")?;
+
+        let xscale = match self.get("xscale") {
+            None | Some("linear") => Scale::Linear,
+            Some("log") => Scale::Log,
+            Some(other) => return Err(choice("xscale", other)),
         };
-        let title = match self.title {
+        let log = xscale == Scale::Log;
+        let yscale = match self.get("yscale") {
+            None | Some("linear") => Scale::Linear,
+            Some("log") => Scale::Log,
+            Some(other) => return Err(choice("yscale", other)),
+        };
+
+        let edges = match self.get("edges") {
+            Some(e) => Some(parse_edges("edges", e, log)?),
+            None => None,
+        };
+        let data = match (self.get("values"), self.get("n"), self.get("counts")) {
+            (Some(v), _, _) => Data::Values(parse_series("values", v, log)?),
+            (None, Some(n), _) => Data::Draws {
+                n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
+            },
+            (None, None, Some(c)) => {
+                let Some(edges) = &edges else {
+                    return Err(ParamError::new(
+                        "counts",
+                        "counts needs edges: k counts per series over k+1 edges (edges=0,1,2,...)",
+                    ));
+                };
+                Data::Counts {
+                    counts: parse_counts(c, edges.len() - 1)?,
+                    edges: edges.clone(),
+                }
+            }
+            (None, None, None) => Data::Draws {
+                n: limits::N_DEFAULT,
+            },
+        };
+        if log && matches!(data, Data::Draws { .. }) {
+            return Err(conflict(
+                "xscale",
+                "n",
+                "xscale=log needs every value > 0, and standard-normal draws are not (chart your own values)",
+            ));
+        }
+        let series = data.series_count();
+
+        let range = match self.get("range") {
+            Some(r) => Some(parse_range(r, log)?),
+            None => None,
+        };
+        let bins = match (self.get("bins"), self.get("binwidth"), edges) {
+            (_, _, Some(e)) => Bins::Edges(e),
+            (Some(b), _, _) => match Rule::ALL.iter().find(|r| r.as_str() == b) {
+                Some(&r) => Bins::Rule(r),
+                None => Bins::Count(parse_int("bins", b, limits::BINS_MIN, limits::BINS_MAX)?),
+            },
+            (None, Some(w), None) => Bins::Width(parse_binwidth(w)?),
+            (None, None, None) => match data {
+                Data::Draws { .. } => Bins::Count(limits::BINS_DEFAULT),
+                _ => Bins::Rule(Rule::Auto),
+            },
+        };
+        if let Bins::Width(w) = bins {
+            check_binwidth(w, &data, range, log)?;
+        }
+
+        let norm = match self.get("norm") {
+            None => Norm::Count,
+            Some(n) => *Norm::ALL
+                .iter()
+                .find(|m| m.as_str() == n)
+                .ok_or_else(|| choice("norm", n))?,
+        };
+        let cumulative = match self.get("cumulative").map(parse_number) {
+            None | Some(Some(0.0)) => Cumulative::No,
+            Some(Some(1.0)) => Cumulative::Forward,
+            Some(Some(-1.0)) => Cumulative::Backward,
+            Some(_) => {
+                return Err(ParamError::new(
+                    "cumulative",
+                    format!(
+                        "cumulative must be 1, -1 or 0, got {}",
+                        quote(self.get("cumulative").unwrap_or(""), 40)
+                    ),
+                ))
+            }
+        };
+        let mode = match self.get("mode") {
+            None if series > 1 => Mode::Overlay,
+            None => Mode::Bar,
+            Some(m) => {
+                let mode = *Mode::ALL
+                    .iter()
+                    .find(|x| x.as_str() == m)
+                    .ok_or_else(|| choice("mode", m))?;
+                let fits = match mode {
+                    Mode::Step => true,
+                    Mode::Bar => series == 1,
+                    Mode::Overlay | Mode::Stack | Mode::Side => series > 1,
+                };
+                if !fits {
+                    return Err(ParamError::new(
+                        "mode",
+                        format!(
+                            "mode={m} is for {}; this chart has {series} series (several series: overlay, stack, side or step; one series: bar or step)",
+                            if series == 1 { "several series" } else { "one series" }
+                        ),
+                    ));
+                }
+                mode
+            }
+        };
+
+        let kde = match self.get("kde").map(parse_number) {
+            None | Some(Some(0.0)) => false,
+            Some(Some(1.0)) => true,
+            Some(_) => {
+                return Err(ParamError::new(
+                    "kde",
+                    format!(
+                        "kde must be 1 or 0, got {}",
+                        quote(self.get("kde").unwrap_or(""), 40)
+                    ),
+                ))
+            }
+        };
+        if kde {
+            if cumulative != Cumulative::No {
+                return Err(conflict(
+                    "kde",
+                    "cumulative",
+                    "a density curve is not a running sum",
+                ));
+            }
+            if norm != Norm::Density && !equal_widths(&bins, range, log) {
+                return Err(conflict(
+                    "kde",
+                    if self.has("edges") { "edges" } else { "range" },
+                    "with unequal bin widths the curve has the bars' units only under norm=density",
+                ));
+            }
+        }
+
+        let marks = match self.get("marks") {
+            None => Vec::new(),
+            Some(m) => parse_marks(m, log)?,
+        };
+
+        let title = match self.get("title") {
             None => match kind {
                 RouteKind::Named => default_title(name),
                 RouteKind::Random => "Random chart".to_string(),
             },
-            Some(t) => {
-                let chars = t.chars().count();
-                if chars > limits::TITLE_MAX_CHARS {
+            Some(t) => checked_text("title", t, limits::TITLE_MAX_CHARS)?,
+        };
+        let xlabel = match self.get("xlabel") {
+            None => String::new(),
+            Some(t) => checked_text("xlabel", t, limits::AXIS_LABEL_MAX_CHARS)?,
+        };
+        let ylabel = match self.get("ylabel") {
+            None => String::new(),
+            Some(t) => checked_text("ylabel", t, limits::AXIS_LABEL_MAX_CHARS)?,
+        };
+        let labels = match self.get("labels") {
+            None => Vec::new(),
+            Some(l) => {
+                let labels: Vec<&str> = l.split('|').collect();
+                if labels.len() != series {
                     return Err(ParamError::new(
-                        "title",
+                        "labels",
                         format!(
-                            "title is {chars} characters long; at most {} are allowed",
-                            limits::TITLE_MAX_CHARS
+                            "labels has {} names for {series} series; give one per series, | between them",
+                            labels.len()
                         ),
                     ));
                 }
-                if let Some(c) = t.chars().find(|c| c.is_control()) {
-                    return Err(ParamError::new(
-                        "title",
-                        format!("title contains the control character {}", describe_char(c)),
-                    ));
-                }
-                t
+                labels
+                    .into_iter()
+                    .map(|t| checked_text("labels", t, limits::LABEL_MAX_CHARS))
+                    .collect::<Result<Vec<_>, _>>()?
             }
         };
-        let size = |key: &str, v: &Option<String>, default: u32| match v {
+        let colors = match self.get("colors") {
+            None => Vec::new(),
+            Some(c) => parse_colors(c, series)?,
+        };
+
+        let size = |key: &str, default: u32| match self.get(key) {
             None => Ok(default),
             Some(v) => parse_int(key, v, limits::SIZE_MIN, limits::SIZE_MAX),
         };
-        let width = size("w", &self.w, limits::WIDTH_DEFAULT)?;
-        let height = size("h", &self.h, limits::HEIGHT_DEFAULT)?;
-        let dpr = match &self.dpr {
+        let width = size("w", limits::WIDTH_DEFAULT)?;
+        let height = size("h", limits::HEIGHT_DEFAULT)?;
+        let dpr = match self.get("dpr") {
             None => 1,
             Some(v) => parse_int("dpr", v, 1, limits::DPR_MAX)?,
         };
-        let theme = match self.theme.as_deref() {
+        let theme = match self.get("theme") {
             None | Some("light") => Theme::Light,
             Some("dark") => Theme::Dark,
             // The viewer picks: only a vector image can carry both palettes
@@ -263,13 +431,13 @@ impl RawParams {
         };
         let pixels = u64::from(width * dpr) * u64::from(height * dpr);
         if pixels > limits::PIXELS_MAX {
-            let which = if self.dpr.is_some() {
+            let which = if self.has("dpr") {
                 "w, h and dpr"
             } else {
                 "w and h"
             };
             return Err(ParamError::new(
-                if self.dpr.is_some() { "dpr" } else { "w" },
+                if self.has("dpr") { "dpr" } else { "w" },
                 format!(
                     "{which} give a {}x{} image ({pixels} pixels); at most {} pixels are allowed (w*h*dpr*dpr)",
                     width * dpr,
@@ -280,16 +448,406 @@ impl RawParams {
         }
         Ok(ChartSpec {
             name: name.to_string(),
+            kind: Kind::Histogram,
             format,
             data,
             bins,
+            range,
+            norm,
+            cumulative,
+            mode,
             title,
+            xlabel,
+            ylabel,
+            labels,
+            xscale,
+            yscale,
+            marks,
+            kde,
+            colors,
             width,
             height,
             dpr,
             theme,
         })
     }
+}
+
+/// A 400 for a word the parameter does not take, listing the ones it does.
+fn choice(key: &str, got: &str) -> ParamError {
+    let row = params::find(key).map(|i| &PARAMS[i]);
+    let words = row.map_or(String::new(), |p| p.choices.join(", "));
+    ParamError::new(
+        key,
+        format!("{key} must be one of {words}, got {}", quote(got, 40)),
+    )
+}
+
+/// Free text of at most `max` characters without control characters.
+fn checked_text(key: &str, t: &str, max: usize) -> Result<String, ParamError> {
+    let chars = t.chars().count();
+    if chars > max {
+        return Err(ParamError::new(
+            key,
+            format!("{key} is {chars} characters long; at most {max} are allowed"),
+        ));
+    }
+    if let Some(c) = t.chars().find(|c| c.is_control()) {
+        return Err(ParamError::new(
+            key,
+            format!("{key} contains the control character {}", describe_char(c)),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// One number of a list parameter: finite, within the numeric domain, and
+/// (`positive`, for a log axis) above zero.
+fn list_number(key: &str, what: &str, item: &str, positive: bool) -> Result<f64, ParamError> {
+    match parse_number(item) {
+        Some(v) if v.abs() > limits::VALUE_ABS_MAX => Err(ParamError::new(
+            key,
+            format!(
+                "{what} is {}; charts take numbers from -1e300 to 1e300",
+                unquoted(item.trim())
+            ),
+        )),
+        Some(v) if positive && v <= 0.0 => Err(ParamError::new(
+            key,
+            format!(
+                "{what} is {}; xscale=log needs every number > 0",
+                unquoted(item.trim())
+            ),
+        )),
+        Some(v) => Ok(v),
+        None if item.trim().is_empty() => Err(ParamError::new(key, format!("{what} is empty"))),
+        None => Err(ParamError::new(
+            key,
+            format!("{what} is not a finite decimal number: {}", quote(item, 40)),
+        )),
+    }
+}
+
+/// `values`: series separated by `|`, numbers by `,`; 1 to 8 series of at
+/// least one value, 10,000 values in all.
+fn parse_series(key: &str, raw: &str, positive: bool) -> Result<Vec<Vec<f64>>, ParamError> {
+    let parts: Vec<&str> = raw.split('|').collect();
+    if parts.len() > limits::SERIES_MAX {
+        return Err(ParamError::new(
+            key,
+            format!(
+                "{key} has {} series; at most {} are allowed",
+                parts.len(),
+                limits::SERIES_MAX
+            ),
+        ));
+    }
+    let total = raw.bytes().filter(|&b| b == b',' || b == b'|').count() + 1;
+    if total > limits::VALUES_MAX {
+        return Err(ParamError::new(
+            key,
+            format!(
+                "{key} has {total} numbers; at most {} are allowed",
+                limits::VALUES_MAX
+            ),
+        ));
+    }
+    let many = parts.len() > 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(s, part)| {
+            part.split(',')
+                .enumerate()
+                .map(|(i, item)| {
+                    let what = if many {
+                        format!("{key} series {} item {}", s + 1, i + 1)
+                    } else {
+                        format!("{key} item {}", i + 1)
+                    };
+                    list_number(key, &what, item, positive)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `counts`: like values, but non-negative and exactly `bins` per series.
+fn parse_counts(raw: &str, bins: usize) -> Result<Vec<Vec<f64>>, ParamError> {
+    let series = parse_series("counts", raw, false)?;
+    for (s, c) in series.iter().enumerate() {
+        if c.len() != bins {
+            return Err(conflict_counts(s, c.len(), bins, series.len() > 1));
+        }
+        if let Some(i) = c.iter().position(|&v| v < 0.0) {
+            return Err(ParamError::new(
+                "counts",
+                format!("counts item {} is negative; counts are at least 0", i + 1),
+            ));
+        }
+    }
+    Ok(series)
+}
+
+fn conflict_counts(series: usize, got: usize, bins: usize, many: bool) -> ParamError {
+    let which = if many {
+        format!("counts series {}", series + 1)
+    } else {
+        "counts".to_string()
+    };
+    ParamError::new(
+        "counts",
+        format!(
+            "{which} has {got} numbers but edges make {bins} bins; give one count per bin (k counts, k+1 edges)"
+        ),
+    )
+}
+
+/// `edges`: 2 to 1001 strictly increasing numbers.
+fn parse_edges(key: &str, raw: &str, positive: bool) -> Result<Vec<f64>, ParamError> {
+    let items: Vec<&str> = raw.split(',').collect();
+    if items.len() < 2 || items.len() > limits::EDGES_MAX {
+        return Err(ParamError::new(
+            key,
+            format!(
+                "{key} has {} numbers; give 2 to {} increasing edges",
+                items.len(),
+                limits::EDGES_MAX
+            ),
+        ));
+    }
+    let edges = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| list_number(key, &format!("{key} item {}", i + 1), item, positive))
+        .collect::<Result<Vec<f64>, _>>()?;
+    if let Some(i) = edges.windows(2).position(|w| w[1] <= w[0]) {
+        return Err(ParamError::new(
+            key,
+            format!(
+                "{key} must increase: item {} ({}) is not above item {} ({})",
+                i + 2,
+                shortest(edges[i + 1]),
+                i + 1,
+                shortest(edges[i])
+            ),
+        ));
+    }
+    Ok(edges)
+}
+
+/// `range=lo,hi` with `lo < hi`.
+fn parse_range(raw: &str, positive: bool) -> Result<(f64, f64), ParamError> {
+    let items: Vec<&str> = raw.split(',').collect();
+    if items.len() != 2 {
+        return Err(ParamError::new(
+            "range",
+            format!("range must be two numbers lo,hi, got {}", quote(raw, 40)),
+        ));
+    }
+    let lo = list_number("range", "range's lo", items[0], positive)?;
+    let hi = list_number("range", "range's hi", items[1], positive)?;
+    if lo >= hi {
+        return Err(ParamError::new(
+            "range",
+            format!(
+                "range must have lo < hi, got {},{}",
+                shortest(lo),
+                shortest(hi)
+            ),
+        ));
+    }
+    Ok((lo, hi))
+}
+
+fn parse_binwidth(raw: &str) -> Result<f64, ParamError> {
+    match parse_number(raw) {
+        Some(w) if w > 0.0 && w <= limits::VALUE_ABS_MAX => Ok(w),
+        _ => Err(ParamError::new(
+            "binwidth",
+            format!("binwidth must be a positive number, got {}", quote(raw, 40)),
+        )),
+    }
+}
+
+/// A bin width must give at most 1000 bins over the data (or the range),
+/// with edges at multiples `k * w` whose `k` is exact in `f64`.
+fn check_binwidth(
+    w: f64,
+    data: &Data,
+    range: Option<(f64, f64)>,
+    log: bool,
+) -> Result<(), ParamError> {
+    let (lo, hi) = match (range, data) {
+        (Some(r), _) => r,
+        (None, Data::Values(series)) => series
+            .iter()
+            .flatten()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            }),
+        // Standard-normal draws never leave +-DRAWS_REACH (the ziggurat's
+        // tail is bounded by its 53-bit uniforms): the bound holds for any
+        // draws without drawing them.
+        (None, Data::Draws { .. }) => (-DRAWS_REACH, DRAWS_REACH),
+        (None, Data::Counts { .. }) => return Ok(()),
+    };
+    let (lo, hi) = if log {
+        (libm::log10(lo), libm::log10(hi))
+    } else {
+        (lo, hi)
+    };
+    let (klo, khi) = (libm::floor(lo / w), libm::ceil(hi / w));
+    let bins = (khi - klo).max(1.0);
+    if !(bins <= limits::BINS_MAX as f64) {
+        return Err(ParamError::new(
+            "binwidth",
+            format!(
+                "binwidth={} gives {} bins over this data; at most {} are allowed",
+                shortest(w),
+                if bins.is_finite() && bins < 1e15 {
+                    format!("{bins}")
+                } else {
+                    "too many".to_string()
+                },
+                limits::BINS_MAX
+            ),
+        ));
+    }
+    if !(klo.abs() < 9.0e15 && khi.abs() < 9.0e15) {
+        return Err(ParamError::new(
+            "binwidth",
+            format!(
+                "binwidth={} is too fine for numbers this large: its multiples cannot be told apart",
+                shortest(w)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The largest magnitude a generated draw can have: the ziggurat's base
+/// (3.443) plus its tail's reach from a uniform of at least 2^-54
+/// (ln 2^54 / 3.443 = 10.87).
+const DRAWS_REACH: f64 = 14.4;
+
+/// Whether every bin has the same width (in log units on a log axis).
+fn equal_widths(bins: &Bins, range: Option<(f64, f64)>, log: bool) -> bool {
+    match bins {
+        Bins::Count(_) | Bins::Rule(_) => true,
+        Bins::Width(w) => match range {
+            None => true,
+            Some((lo, hi)) => {
+                let (lo, hi) = if log {
+                    (libm::log10(lo), libm::log10(hi))
+                } else {
+                    (lo, hi)
+                };
+                let whole = |x: f64| (x / w - libm::round(x / w)).abs() < 1e-9;
+                whole(lo) && whole(hi)
+            }
+        },
+        Bins::Edges(e) => {
+            let t: Vec<f64> = if log {
+                e.iter().map(|&x| libm::log10(x)).collect()
+            } else {
+                e.clone()
+            };
+            let first = t[1] - t[0];
+            t.windows(2)
+                .all(|p| ((p[1] - p[0]) - first).abs() <= 1e-9 * first.abs().max(p[1].abs()))
+        }
+    }
+}
+
+/// `marks`: at most 8 of mean, median, pNN (1..99) or a number.
+fn parse_marks(raw: &str, log: bool) -> Result<Vec<MarkSpec>, ParamError> {
+    let items: Vec<&str> = raw.split(',').collect();
+    if items.len() > limits::MARKS_MAX {
+        return Err(ParamError::new(
+            "marks",
+            format!(
+                "marks has {} items; at most {} are allowed",
+                items.len(),
+                limits::MARKS_MAX
+            ),
+        ));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item.trim_matches(' ');
+            match item {
+                "mean" => Ok(MarkSpec::Mean),
+                "median" => Ok(MarkSpec::Median),
+                p if p.starts_with('p') => {
+                    let n = p[1..].parse::<u8>().ok().filter(|n| (1..=99).contains(n));
+                    n.map(MarkSpec::Percentile).ok_or_else(|| {
+                        ParamError::new(
+                            "marks",
+                            format!(
+                                "marks item {} is {}; a percentile is p1 to p99",
+                                i + 1,
+                                quote(p, 40)
+                            ),
+                        )
+                    })
+                }
+                _ if parse_number(item).is_none() => Err(ParamError::new(
+                    "marks",
+                    format!(
+                        "marks item {} is {}; a mark is mean, median, pNN or a number",
+                        i + 1,
+                        quote(item, 40)
+                    ),
+                )),
+                _ => list_number("marks", &format!("marks item {}", i + 1), item, log)
+                    .map(MarkSpec::Value),
+            }
+        })
+        .collect()
+}
+
+/// `colors`: one 6-digit hex colour per series, no `#`.
+fn parse_colors(raw: &str, series: usize) -> Result<Vec<Rgb>, ParamError> {
+    let items: Vec<&str> = raw.split(',').collect();
+    if items.len() != series {
+        return Err(ParamError::new(
+            "colors",
+            format!(
+                "colors has {} colours for {series} series; give one per series",
+                items.len()
+            ),
+        ));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let b = item.as_bytes();
+            let hex = |k: usize| {
+                hex_digit(b[k])
+                    .zip(hex_digit(b[k + 1]))
+                    .map(|(h, l)| h << 4 | l)
+            };
+            let rgb = if b.len() == 6 {
+                hex(0).zip(hex(2)).zip(hex(4)).map(|((r, g), b)| [r, g, b])
+            } else {
+                None
+            };
+            rgb.ok_or_else(|| {
+                ParamError::new(
+                    "colors",
+                    format!(
+                        "colors item {} is {}; a colour is 6 hex digits such as 1f77b4 (no #)",
+                        i + 1,
+                        quote(item, 40)
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Parses an integer parameter; `640`, `640.0` and `6.4e2` all mean 640.
@@ -328,47 +886,6 @@ fn parse_number(raw: &str) -> Option<f64> {
     }
     let v: f64 = t.parse().ok()?;
     v.is_finite().then_some(if v == 0.0 { 0.0 } else { v })
-}
-
-fn parse_values(raw: &str) -> Result<Vec<f64>, ParamError> {
-    let mut out = Vec::new();
-    for (i, item) in raw.split(',').enumerate() {
-        if i >= limits::VALUES_MAX {
-            let count = raw.split(',').count();
-            return Err(ParamError::new(
-                "values",
-                format!(
-                    "values has {count} numbers; at most {} are allowed",
-                    limits::VALUES_MAX
-                ),
-            ));
-        }
-        match parse_number(item) {
-            Some(v) if v.abs() > limits::VALUE_ABS_MAX => {
-                return Err(ParamError::new(
-                    "values",
-                    format!(
-                        "values item {} is {}; charts take numbers from -1e300 to 1e300",
-                        i + 1,
-                        unquoted(item.trim())
-                    ),
-                ));
-            }
-            Some(v) => out.push(v),
-            None => {
-                let what = if item.trim().is_empty() {
-                    "is empty".to_string()
-                } else {
-                    format!("is not a finite decimal number: {}", quote(item, 40))
-                };
-                return Err(ParamError::new(
-                    "values",
-                    format!("values item {} {what}", i + 1),
-                ));
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte.

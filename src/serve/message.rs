@@ -2,7 +2,7 @@
 //! `<img>` explains itself.
 
 use crate::chart::scene::{Ink, Scene};
-use crate::chart::theme::Colors;
+use crate::chart::theme::{Colors, Inks};
 use crate::encode::png::{encode_png, EncodeError};
 use crate::font::measure;
 use crate::raster::canvas::paint;
@@ -33,7 +33,7 @@ pub fn message_png(lines: &[&str]) -> Result<Vec<u8>, EncodeError> {
         let y = ERROR_PAD + i as i32 * line_h;
         scene.text(Ink::Foreground, ERROR_PAD + 4, y, ERROR_TEXT_PX, line);
     }
-    encode_png(&paint(&scene, Colors::Light))
+    encode_png(&paint(&scene, &Inks::new(Colors::Light, &[], 1)))
 }
 
 /// Greedy word wrap at `max` pixels; words longer than a line are split.

@@ -1,0 +1,190 @@
+//! A chart's layout, for any kind: plotters places the caption, the plot
+//! area, the axes and our ticks ([`crate::chart::axes`]) onto a
+//! [`SceneBackend`]; then the model's series are drawn as marks
+//! ([`crate::chart::marks`]), with reference lines, curves and a legend
+//! that avoids them. The result is a [`Scene`] every format draws.
+
+use plotters::prelude::*;
+
+use crate::chart::axes::{self, fit, widest, Frame, TickedAxis};
+use crate::chart::marks::{self, Legend};
+use crate::chart::model::Model;
+use crate::chart::scene::{Ink, Scene, SceneBackend};
+use crate::font::measure;
+use crate::spec::{ChartSpec, Mode, Norm, Scale};
+
+/// A drawing failure inside plotters (should not happen for valid specs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawError(pub String);
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        DrawError(e.to_string())
+    }
+}
+
+/// Font sizes and spacing in CSS pixels; multiplied by `dpr`.
+pub struct Sizes {
+    pub title_px: f32,
+    pub label_px: f32,
+    pub margin: i32,
+    pub tick: i32,
+    pub gap: i32,
+}
+
+/// Charts smaller than this (CSS pixels, width or height) are drawn compact.
+const COMPACT: (u32, u32) = (200, 140);
+
+pub const SIZES: Sizes = Sizes {
+    title_px: 16.0,
+    label_px: 12.0,
+    margin: 12,
+    tick: 5,
+    gap: 4,
+};
+
+/// Lays out `model` as `spec` asks, in device pixels.
+pub fn layout(model: &Model, spec: &ChartSpec) -> Result<Scene, DrawError> {
+    let (w, h) = spec.pixel_size();
+    let s = spec.dpr as i32;
+    let sf = spec.dpr as f32;
+    let mut scene = Scene::new(w, h);
+
+    // Below about 200x140 CSS pixels text cannot be read: draw a sparkline
+    // (bars and guide lines, no title, no labels, no legend).
+    let compact = spec.width < COMPACT.0 || spec.height < COMPACT.1;
+    let label_px = SIZES.label_px * sf;
+    let title_px = SIZES.title_px * sf;
+    let label_h = measure("0", label_px).height;
+    let xlabel = if compact { "" } else { spec.xlabel.as_str() };
+    let ylabel = if compact { "" } else { spec.ylabel.as_str() };
+    let x_desc = if xlabel.is_empty() {
+        0
+    } else {
+        label_h + SIZES.gap * s
+    };
+    let y_desc = if ylabel.is_empty() {
+        0
+    } else {
+        label_h + SIZES.gap * s
+    };
+
+    let stacked = spec.mode == Mode::Stack;
+    let xlog = model.x_scale == Scale::Log;
+    let ylog = spec.yscale == Scale::Log;
+    let (x0, x1) = axes::x_domain(model, xlog);
+    let (y0, mut y1) = axes::y_domain(model, stacked, ylog);
+    let integers = spec.norm == Norm::Count
+        && model
+            .series
+            .iter()
+            .all(|s| s.heights.iter().all(|h| h.fract() == 0.0));
+
+    let mut legend = if compact {
+        None
+    } else {
+        Legend::new(model, spec, label_px, s)
+    };
+
+    let plot_h = h as i32 - 2 * SIZES.margin * s - label_h - (SIZES.tick + SIZES.gap) * s - x_desc;
+    let y_count = (plot_h / (40 * s)).clamp(2, 10) as usize;
+    let y_ticks_for = |y1: f64| axes::ticks(y0, y1, y_count, ylog, integers);
+    let mut y_ticks = y_ticks_for(y1);
+    let plot_w_for = |ticks: &axes::Ticks| {
+        w as i32
+            - 2 * SIZES.margin * s
+            - widest(&ticks.labels, label_px)
+            - (SIZES.tick + SIZES.gap) * s
+            - y_desc
+    };
+    let mut plot_w = plot_w_for(&y_ticks);
+    // Room above the bars for the legend in a free corner (matplotlib's
+    // "best"): the y axis rises until a corner is free, at most twofold.
+    if let Some(l) = &mut legend {
+        let title_h = if spec.title.is_empty() {
+            0
+        } else {
+            measure("0", title_px).height + SIZES.margin * s
+        };
+        let plot = (plot_w, plot_h - title_h);
+        let raised = l.headroom(model, stacked, (x0, x1), (y0, y1), plot, ylog);
+        if raised > y1 {
+            y1 = raised;
+            y_ticks = y_ticks_for(y1);
+            plot_w = plot_w_for(&y_ticks);
+        }
+    }
+    let y_label_w = widest(&y_ticks.labels, label_px);
+    let x_ticks = axes::fitted_x_ticks((x0, x1), xlog, plot_w, label_px, s);
+    // A label centred on a tick near either end may not leave the canvas.
+    let plot_left = w as i32 - SIZES.margin * s - plot_w;
+    let x_ticks = axes::inside_canvas(&x_ticks, (x0, x1), plot_left, plot_w, w, label_px);
+
+    let title = fit(&spec.title, title_px, w as i32 - 2 * SIZES.margin * s);
+
+    let frame;
+    {
+        let backend = SceneBackend { scene: &mut scene };
+        let root = backend.into_drawing_area();
+        let fg = Ink::Foreground.tag();
+        let label_style =
+            TextStyle::from(("sans-serif", f64::from(label_px)).into_font()).color(&fg);
+
+        let mut builder = ChartBuilder::on(&root);
+        if compact {
+            builder.margin(SIZES.margin / 3 * s);
+        } else {
+            builder
+                .margin(SIZES.margin * s)
+                .x_label_area_size(label_h + (SIZES.tick + SIZES.gap) * s + x_desc)
+                .y_label_area_size(y_label_w + (SIZES.tick + SIZES.gap) * s + y_desc);
+        }
+        if !compact && !title.is_empty() {
+            let title_style =
+                TextStyle::from(("sans-serif", f64::from(title_px)).into_font()).color(&fg);
+            builder.caption(&title, title_style);
+        }
+        let mut chart = builder.build_cartesian_2d(
+            TickedAxis::new(x0..x1, x_ticks.values.clone()),
+            TickedAxis::new(y0..y1, y_ticks.values.clone()),
+        )?;
+
+        let x_label = |v: &f64| axes::label_for(&x_ticks, *v);
+        let y_label = |v: &f64| axes::label_for(&y_ticks, *v);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(Color::stroke_width(&Ink::Grid.tag(), s as u32))
+            .light_line_style(TRANSPARENT)
+            .axis_style(Color::stroke_width(&fg, s as u32))
+            .set_all_tick_mark_size(SIZES.tick * s)
+            .x_labels(x_ticks.values.len())
+            .y_labels(y_ticks.values.len())
+            .label_style(label_style)
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label)
+            .draw()?;
+
+        frame = Frame::new(
+            chart.backend_coord(&(x0, y0)),
+            chart.backend_coord(&(x1, y1)),
+            (x0, x1),
+            (y0, y1),
+            (xlog, ylog),
+        );
+        root.present()?;
+    }
+    marks::series(&mut scene, model, spec, &frame);
+    marks::curves(&mut scene, model, &frame, s);
+    let label_h_gap = label_h + 2 * s;
+    if !compact {
+        marks::rules(&mut scene, model, &frame, label_px, label_h_gap, s);
+    } else {
+        marks::rules(&mut scene, model, &frame, 0.0, 0, s);
+    }
+    if let Some(l) = legend {
+        l.draw(&mut scene, &frame, s);
+    }
+    axes::descriptions(&mut scene, &frame, xlabel, ylabel, label_px, (w, h), s);
+    Ok(scene)
+}
