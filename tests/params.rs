@@ -434,3 +434,23 @@ fn the_vocabulary_rejects_what_makes_no_sense() {
         }
     }
 }
+
+/// The demo page's builder reads the parameter table from
+/// `www/params.json`; it must be the table this build parses with.
+/// Regenerate with `EDGECHART_BLESS=1 cargo test --release --test params`.
+#[test]
+fn the_demo_page_has_this_builds_parameter_table() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/params.json");
+    let table = edgechart::spec::params::table_json();
+    if std::env::var_os("EDGECHART_BLESS").is_some() {
+        std::fs::write(&path, &table).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == table,
+        "www/params.json is not this build's parameter table: run with EDGECHART_BLESS=1"
+    );
+    for p in edgechart::spec::params::PARAMS {
+        assert!(on_disk.contains(&format!("\"name\": \"{}\"", p.name)));
+    }
+}

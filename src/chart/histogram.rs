@@ -80,6 +80,7 @@ pub fn model(spec: &ChartSpec, seed: [u8; 32]) -> Model {
         measure: spec.norm.as_str(),
         cumulative: spec.cumulative != Cumulative::No,
         noun: "Histogram",
+        curves: spec.kde,
     }
 }
 
@@ -116,8 +117,14 @@ fn shared_edges(spec: &ChartSpec, series: &[Vec<f64>], log: bool) -> (Vec<f64>, 
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
                     (a.min(x), b.max(x))
                 });
-            e[0] = e[0].min(lo);
-            e[n] = e[n].max(hi);
+            // Data without spread was widened by half a decade each way.
+            if lo < hi && !matches!(spec.bins, Bins::Width(_)) {
+                e[0] = lo;
+                e[n] = hi;
+            } else {
+                e[0] = e[0].min(lo);
+                e[n] = e[n].max(hi);
+            }
         }
     }
     // Pow may break a tie between neighbours; edges must increase.

@@ -23,8 +23,11 @@ pub struct Model {
     pub measure: &'static str,
     /// Whether the plotted numbers are running sums (`cumulative_` prefix).
     pub cumulative: bool,
-    /// Whether the chart is a histogram (the description says so).
+    /// What the chart is, for the description (`Histogram`).
     pub noun: &'static str,
+    /// Whether every series carries a curve (the KDE was asked for), even
+    /// one that data without spread leaves empty.
+    pub curves: bool,
 }
 
 /// One series of a chart.

@@ -58,7 +58,7 @@ pub fn json(title: &str, model: &Model) -> Vec<u8> {
             out.push_str(&format!(",\"value\":{}}}", shortest(*value)));
         }
         out.push(']');
-        if !s.curve.is_empty() || model.series.iter().any(|t| !t.curve.is_empty()) {
+        if model.curves {
             out.push_str(",\"kde\":[");
             for (k, (x, y)) in s.curve.iter().enumerate() {
                 if k > 0 {
