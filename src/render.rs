@@ -71,7 +71,7 @@ pub fn render_chart(spec: &ChartSpec) -> Result<Vec<u8>, RenderError> {
 
 /// Renders `spec` with draws from `seed` (the random chart's fresh entropy).
 pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, RenderError> {
-    let model = chart::model(spec, seed);
+    let model = chart::model(spec, seed, matches!(spec.format, Format::Svg | Format::Json));
     Ok(match spec.format {
         Format::Png => {
             let colors = match spec.theme {

@@ -44,8 +44,9 @@ impl ChartStore for MemoryStore {
 pub struct FixedHost(pub [u8; 32]);
 
 /// The instant a [`FixedHost`] (and the wasmtime harness's host) reads:
-/// 2026-11-25T00:00:00Z, so `Date` is plausible and the same on every run.
-pub const FIXED_NOW_MS: f64 = 1_795_564_800_000.0;
+/// 2026-12-02T12:00:00Z (after the last release), so `Date` is plausible
+/// and the same on every run.
+pub const FIXED_NOW_MS: f64 = 1_796_212_800_000.0;
 
 impl Host for FixedHost {
     fn now_ms(&self) -> f64 {

@@ -86,6 +86,16 @@ fn the_svg_draws_the_png() {
             "title=%C3%85ngstr%C3%B6m+%CE%94x+%D0%96%D1%83%D0%BA+%E6%BC%A2+%3C%26%3E",
         ),
         ("extreme", "values=-1e300,1e300,5e299"),
+        // The vocabulary: faded overlaps, stacks, outlines, curves, marks,
+        // legends, log axes and the turned y label.
+        ("overlay", "values=1,2,2,3,3,3,4,4,5|2,3,3,4,4,4,5,5,6,7&labels=control|treatment&xlabel=score&ylabel=people&bins=7"),
+        ("stack", "values=1,2,2,3,3,3,4|2,3,3,4,4,5|3,4,5,5,6&labels=a|b|c&mode=stack&bins=6&theme=dark"),
+        ("side", "values=1,2,2,3,3,3,4|2,3,3,4,4,5&labels=a|b&mode=side&bins=6&dpr=2"),
+        ("step", "values=1,2,2,3,3,3,4|2,3,3,4,4,5&labels=a|b&mode=step&bins=6"),
+        ("kde", "n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
+        ("kde-dpr3", "n=500&kde=1&w=300&h=200&dpr=3&marks=median"),
+        ("log", "values=0.2,0.5,1,1,2,3,5,8,13,21,34,55,89,144,233,377,610,987&xscale=log&yscale=log&bins=8&kde=1"),
+        ("prebinned", "counts=3,8,15,22,18,9,4|1,4,9,18,25,20,8&edges=0,10,20,30,40,50,60,80&labels=us|eu&colors=e377c2,17becf"),
     ];
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output/formats");
     let mut failures = Vec::new();

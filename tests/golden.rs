@@ -57,6 +57,27 @@ const CASES: &[(&str, &str)] = &[
     ("extreme-widest", "/charts/e.csv?values=-1e300,1e300,5e299"),
     ("extreme-widest", "/charts/e.json?values=-1e300,1e300,5e299"),
     ("extreme-subnormal", "/charts/e.json?values=0,1e-308"),
+    // The vocabulary (renderer 9), in every format.
+    ("overlay", "/charts/ab.png?values=1,2,2,3,3,3,4,4,5|2,3,3,4,4,4,5,5,6,7&labels=control|treatment&xlabel=score&ylabel=people&bins=7"),
+    ("overlay", "/charts/ab.svg?values=1,2,2,3,3,3,4,4,5|2,3,3,4,4,4,5,5,6,7&labels=control|treatment&xlabel=score&ylabel=people&bins=7&theme=auto"),
+    ("overlay", "/charts/ab.csv?values=1,2,2,3,3,3,4,4,5|2,3,3,4,4,4,5,5,6,7&labels=control|treatment&bins=7"),
+    ("overlay", "/charts/ab.json?values=1,2,2,3,3,3,4,4,5|2,3,3,4,4,4,5,5,6,7&labels=control|treatment&bins=7"),
+    ("stack-dark", "/charts/s.png?values=1,2,2,3,3,3,4|2,3,3,4,4,5|3,4,5,5,6&labels=a|b|c&mode=stack&bins=6&theme=dark"),
+    ("side", "/charts/s.png?values=1,2,2,3,3,3,4|2,3,3,4,4,5&labels=a|b&mode=side&bins=6"),
+    ("step-dpr2", "/charts/s.png?values=1,2,2,3,3,3,4|2,3,3,4,4,5&labels=a|b&mode=step&bins=6&dpr=2"),
+    ("density-kde-marks", "/charts/d.png?n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
+    ("density-kde-marks", "/charts/d.svg?n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
+    ("density-kde-marks", "/charts/d.csv?n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
+    ("density-kde-marks", "/charts/d.json?n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
+    ("cumulative", "/charts/c.png?n=500&cumulative=1&norm=percent&mode=step&bins=30"),
+    ("cumulative", "/charts/c.csv?n=500&cumulative=-1&norm=probability&bins=10"),
+    ("prebinned", "/charts/p.png?counts=3,8,15,22,18,9,4|1,4,9,18,25,20,8&edges=0,10,20,30,40,50,60,80&labels=us|eu&xlabel=latency+(ms)"),
+    ("prebinned", "/charts/p.json?counts=3,8,15,22,18,9,4|1,4,9,18,25,20,8&edges=0,10,20,30,40,50,60,80&labels=us|eu&marks=median"),
+    ("log-axes", "/charts/l.png?values=0.2,0.5,1,1,2,3,5,8,13,21,34,55,89,144,233,377,610,987&xscale=log&yscale=log&bins=8"),
+    ("log-axes", "/charts/l.json?values=0.2,0.5,1,1,2,3,5,8,13,21,34,55,89,144,233,377,610,987&xscale=log&bins=8"),
+    ("range-binwidth", "/charts/r.csv?values=0.1,0.2,0.3,0.4,0.5,0.6,0.7,1.5,-3&range=0,1&binwidth=0.25"),
+    ("range-binwidth", "/charts/r.json?values=0.1,0.2,0.3,0.4,0.5,0.6,0.7,1.5,-3&range=0,1&binwidth=0.25"),
+    ("colors-edges", "/charts/k.png?values=1,2,2,3,7,8|2,2,5,9&colors=e377c2,17becf&edges=0,2,3,5,10&norm=density&kde=1"),
 ];
 
 /// The golden file's name for a case: `NAME.EXT`.

@@ -293,7 +293,9 @@ fn config(default_cases: u32) -> ProptestConfig {
 }
 
 const KEYS: &[&str] = &[
-    "values", "n", "bins", "title", "w", "h", "dpr", "theme", "W", "x", "sig", "",
+    "values", "n", "counts", "bins", "binwidth", "edges", "range", "norm", "cumulative", "mode",
+    "title", "xlabel", "ylabel", "labels", "xscale", "yscale", "marks", "kde", "colors", "w", "h",
+    "dpr", "theme", "W", "x", "sig", "",
 ];
 
 /// Numbers as an attacker writes them: every class of f64, huge integers,
@@ -316,6 +318,13 @@ fn value() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => number(),
         2 => prop::collection::vec(number(), 1..12).prop_map(|v| v.join(",")),
+        2 => prop::collection::vec(prop::collection::vec(number(), 1..6).prop_map(|v| v.join(",")), 1..10)
+            .prop_map(|v| v.join("|")),
+        2 => prop::sample::select(vec![
+            "auto", "fd", "doane", "density", "percent", "stack", "side", "step", "overlay", "bar",
+            "log", "linear", "1", "-1", "0", "mean,median,p50,p99", "p0", "p100", "ff0000", "ff0000,00ff00",
+            "a|b", "a|b|c|d|e|f|g|h|i", "0,1", "1,0", "1e-300", "0,1e300",
+        ]).prop_map(str::to_string),
         1 => "[ -~]{0,24}",
         1 => prop::collection::vec(any::<u8>(), 0..16).prop_map(|b| escape_some(&b)),
     ]

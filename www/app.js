@@ -2,11 +2,39 @@
 // for PNG and SVG, the text for CSV and JSON), says the chart in words from
 // its JSON, shows what the Worker answered (and what a revalidation
 // answers). No framework.
+//
+// The form is driven by /params.json, the Worker's one table of query
+// parameters (written from src/spec/params.rs): every row is one field,
+// either a control written in index.html (`data-param="..."`) or one made
+// here from the row (a <select> of its choices, or a text input, with its
+// doc and bound as help). The URL has the non-empty fields in the table's
+// order. Nothing here lists the parameters; GROUPS only says where a field
+// is shown.
 'use strict';
 
-const FIELDS = ['values', 'n', 'bins', 'title', 'w', 'h', 'dpr', 'theme'];
 const HEADERS = ['status', 'content-type', 'content-encoding', 'etag', 'last-modified', 'cache-control', 'x-chart-source', 'server-timing', 'content-length'];
 const DEBOUNCE_MS = 300;
+
+/** Presentation only: the groups of the form, in order, and which group
+ * shows which parameter. A row of the table not named here goes to Other;
+ * a name here that the table lacks shows nothing. Within a group, fields
+ * come in the table's order. */
+const GROUPS = [
+  { name: 'Data', blurb: 'What to chart: your numbers (one series or several), generated draws, or counts you binned yourself.' },
+  { name: 'Bins', blurb: 'How the axis is cut into bins.' },
+  { name: 'Normalization', blurb: 'What the bars show, and the curve and lines drawn over them.' },
+  { name: 'Picture', blurb: 'Words, layout, colours and size of the image.' },
+  { name: 'Other', blurb: 'Parameters this page has no place for yet.' },
+];
+const GROUP_OF = {
+  values: 'Data', n: 'Data', counts: 'Data', labels: 'Data',
+  bins: 'Bins', binwidth: 'Bins', edges: 'Bins', range: 'Bins', xscale: 'Bins',
+  norm: 'Normalization', cumulative: 'Normalization', marks: 'Normalization', kde: 'Normalization',
+  mode: 'Picture', title: 'Picture', xlabel: 'Picture', ylabel: 'Picture', yscale: 'Picture',
+  colors: 'Picture', w: 'Picture', h: 'Picture', dpr: 'Picture', theme: 'Picture',
+};
+/** Presentation only: generated fields given the form's full width (long lists). */
+const WIDE = new Set(['counts', 'edges']);
 
 const EXAMPLES = [
   { label: 'The classic chart', path: '/charts/sales.png' },
@@ -27,15 +55,151 @@ let timer = 0;
 let generation = 0;
 let summaryGeneration = 0;
 
+/** The parameters in the table's order, and each one's form control. */
+let order = [];
+const controls = new Map();
+
+/** The table's rows, or null when /params.json cannot be had. */
+async function loadTable() {
+  try {
+    const r = await fetch('/params.json', { headers: { Accept: 'application/json' } });
+    if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+    const rows = await r.json();
+    if (!Array.isArray(rows)) throw new Error('not a list');
+    const seen = new Set();
+    return rows.filter((row) => row && typeof row.name === 'string' && row.name !== ''
+      && !seen.has(row.name) && seen.add(row.name))
+      .map((row) => ({
+        name: row.name,
+        doc: String(row.doc ?? ''),
+        bound: String(row.bound ?? ''),
+        choices: Array.isArray(row.choices) ? row.choices.map(String) : [],
+        picture_only: row.picture_only === true,
+      }));
+  } catch (e) {
+    const note = $('table-note');
+    note.hidden = false;
+    note.textContent = `The parameter table (/params.json) did not load (${e.message}): only the main fields are shown.`;
+    return null;
+  }
+}
+
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+};
+
+/** "…; default count" says the default; the empty option shows it. */
+function defaultOf(bound) {
+  const m = bound.match(/(?:^|; )default ([^;]+)$/);
+  return m ? m[1] : '';
+}
+
+/** The help under a field: what it means, its bound, whether only pictures show it. */
+function help(row, id) {
+  const small = el('small', { id, className: 'param-help' });
+  if (row.doc) small.append(el('span', { className: 'doc' }, row.doc));
+  if (row.bound) small.append(el('span', { className: 'bound' }, row.bound));
+  if (row.picture_only) small.append(el('span', { className: 'only' }, 'PNG and SVG only'));
+  return small;
+}
+
+/** A field made from a row: a <select> of its choices (and an empty
+ * "default"), or a text input. */
+function generatedField(row) {
+  const id = `p-${row.name}`;
+  let control;
+  if (row.choices.length) {
+    const dflt = defaultOf(row.bound);
+    control = el('select', {}, new Option(dflt ? `default (${dflt})` : 'default', ''),
+      ...row.choices.map((c) => new Option(c, c)));
+  } else {
+    control = el('input', { type: 'text', autocomplete: 'off', spellcheck: false });
+  }
+  control.id = id;
+  control.name = row.name;
+  control.setAttribute('aria-describedby', `${id}-help`);
+  const field = el('div', { className: `field${WIDE.has(row.name) ? ' wide' : ''}` },
+    el('label', { htmlFor: id }, el('code', {}, row.name)), control, help(row, `${id}-help`));
+  field.dataset.param = row.name;
+  field.dataset.generated = '';
+  return field;
+}
+
+/** A control written in index.html takes from its row what it lacks: the
+ * help (`data-help="table"`: doc and bound; `"bound"`: the bound added),
+ * and for a text input with choices, a list to pick from. */
+function fitDedicated(field, row) {
+  const control = field.querySelector('input, select, textarea');
+  const small = field.querySelector('small[data-help]');
+  if (small?.dataset.help === 'table') small.replaceWith(help(row, small.id));
+  else if (small?.dataset.help === 'bound' && row.bound) small.append(' ', el('span', { className: 'bound' }, `(${row.bound})`));
+  if (row.choices.length && control.tagName === 'INPUT') {
+    const list = el('datalist', { id: `${control.id}-choices` }, ...row.choices.map((c) => new Option(c, c)));
+    control.setAttribute('list', list.id);
+    field.append(list);
+  }
+  if (row.picture_only && !field.querySelector('.only')) {
+    const only = el('span', { className: 'only' }, 'PNG and SVG only');
+    const last = field.querySelector('small');
+    if (last) last.append(' ', only);
+    else field.append(el('small', { className: 'param-help' }, only));
+  }
+}
+
+/** Lays out the form from the table: every row once, in its group. */
+function buildForm(rows) {
+  const dedicated = new Map([...form.querySelectorAll('.field[data-param]')].map((f) => [f.dataset.param, f]));
+  if (!rows) {
+    // No table: the fields written in the page, in their order.
+    for (const [name, field] of dedicated) {
+      order.push(name);
+      controls.set(name, field.querySelector('input, select, textarea'));
+    }
+    return;
+  }
+  const groups = new Map(GROUPS.map((g) => [g.name, { ...g, fields: [] }]));
+  for (const row of rows) {
+    const field = dedicated.get(row.name) ?? generatedField(row);
+    if (dedicated.has(row.name)) fitDedicated(field, row);
+    dedicated.delete(row.name);
+    const group = groups.get(GROUP_OF[row.name]) ?? groups.get('Other');
+    group.fields.push(field);
+    order.push(row.name);
+    controls.set(row.name, field.querySelector('input, select, textarea'));
+  }
+  // A control the table no longer has would build URLs the Worker refuses.
+  for (const field of dedicated.values()) field.remove();
+  for (const g of groups.values()) {
+    if (!g.fields.length) continue;
+    const set = el('fieldset', { className: 'group' },
+      el('legend', {}, g.name),
+      el('p', { className: 'blurb' }, g.blurb),
+      el('div', { className: 'fields' }, ...g.fields));
+    set.dataset.group = g.name;
+    form.append(set);
+  }
+  $('api').textContent = `GET /charts/{name}.{png,svg,csv,json}?${order.map((n) => `${n}=`).join('&')}`;
+}
+
+/** The series in the values text: `|` between series, commas or spaces
+ * between numbers; empty series are left out. */
+function seriesOf(text) {
+  return text.split('|').map((s) => s.split(/[\s,]+/).filter(Boolean)).filter((s) => s.length > 0);
+}
+
+const fieldValue = (name) => controls.get(name)?.value.trim() ?? '';
+
 /** The chart URL (path and query) the form describes, as `format`. */
 function chartPath(format = $('format').value, { theme } = {}) {
   const name = $('name').value.trim() || 'sales';
   const params = new URLSearchParams();
-  for (const f of FIELDS) {
-    let v = $(f).value.trim();
-    if (f === 'values') v = v.split(/[\s,]+/).filter(Boolean).join(',');
-    if (f === 'theme' && theme !== undefined) v = theme;
-    if (v !== '') params.set(f, v);
+  for (const p of order) {
+    let v = fieldValue(p);
+    if (controls.get(p) === $('values')) v = seriesOf(v).map((s) => s.join(',')).join('|');
+    if (controls.get(p) === $('theme') && theme !== undefined) v = theme;
+    if (v !== '') params.set(p, v);
   }
   const q = params.toString();
   return `/charts/${encodeURIComponent(name)}.${format}${q ? `?${q}` : ''}`;
@@ -44,21 +208,54 @@ function chartPath(format = $('format').value, { theme } = {}) {
 const absolute = (path) => new URL(path, location.origin).href;
 
 function cssSize() {
-  const w = Number($('w').value) || 640;
-  const h = Number($('h').value) || 480;
+  const w = Number($('w')?.value) || 640;
+  const h = Number($('h')?.value) || 480;
   return [w, h];
 }
 
 const isImage = (format) => format === 'png' || format === 'svg';
 
+const list = (xs) => (xs.length < 3 ? xs.join(' and ') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+/** What the page sees in the values (or counts): how many series, how many
+ * numbers each, and whether the labels match. */
+function countSeries() {
+  const out = $('series-count');
+  if (!out) return;
+  const values = seriesOf($('values')?.value ?? '');
+  const counts = controls.has('counts') ? seriesOf(fieldValue('counts')) : [];
+  let text;
+  let n = 0;
+  if (values.length) {
+    n = values.length;
+    const total = values.reduce((t, s) => t + s.length, 0);
+    text = n === 1
+      ? `1 series of ${total} value${total === 1 ? '' : 's'}.`
+      : `${n} series: ${list(values.map((s) => s.length))} values, ${total} in all.`;
+    if (n > 8) text += ' At most 8 series are allowed.';
+  } else if (counts.length) {
+    n = counts.length;
+    text = `No values; counts give ${n} series of pre-binned counts.`;
+  } else {
+    text = 'No values: the chart shows generated standard-normal draws, seeded by the name.';
+  }
+  const labels = fieldValue('labels');
+  if (n && labels) {
+    const k = labels.split('|').length;
+    if (k !== n) text += ` Labels has ${k} name${k === 1 ? '' : 's'} for ${n} series.`;
+  }
+  out.textContent = text;
+}
+
 function update() {
   const format = $('format').value;
   const path = chartPath();
-  const auto = format === 'svg' && $('theme').value === 'auto';
+  const auto = format === 'svg' && fieldValue('theme') === 'auto';
   const [w, h] = cssSize();
   $('url').value = absolute(path);
   $('preview-caption').textContent = path;
-  $('title').placeholder = `Chart for "${$('name').value.trim() || 'sales'}"`;
+  if ($('title')) $('title').placeholder = `Chart for "${$('name').value.trim() || 'sales'}"`;
+  countSeries();
 
   // The preview: one image, two (light and dark) for theme=auto, or text.
   $('images').hidden = !isImage(format);
@@ -92,7 +289,7 @@ function schedule() {
 
 /** What the page says before the chart's JSON arrives: its title. */
 function fallbackAlt() {
-  return $('title').value.trim() || `Chart for "${$('name').value.trim() || 'sales'}"`;
+  return fieldValue('title') || `Chart for "${$('name').value.trim() || 'sales'}"`;
 }
 
 /** The <img> (or, for data, <a>) snippet and the <picture> snippet. */
@@ -113,7 +310,7 @@ function writeSnippets(alt, title = fallbackAlt()) {
   }
   // SVG where the browser takes it, else a PNG; for theme=auto the PNG
   // fallback follows the colour scheme through a media query.
-  const auto = $('theme').value === 'auto';
+  const auto = fieldValue('theme') === 'auto';
   const svg = absolute(chartPath('svg'));
   const png = absolute(chartPath('png', auto ? { theme: '' } : {}));
   const lines = ['<picture>', `  <source type="image/svg+xml" srcset="${escapeHtml(svg)}">`];
@@ -151,10 +348,19 @@ async function summarize() {
   writeSnippets(alt, title || fallbackAlt());
 }
 
-/** What the Worker says in the SVG's <desc>, from the JSON summary. */
-function sentence({ summary: s, bins }) {
+/** What the Worker says in the SVG's <desc> (src/chart/summary.rs
+ * `Summary::sentence`), from the JSON: the pooled summary, the bins
+ * between the edges, and with several series how many. */
+function sentence({ summary: s, bins, edges, series }) {
   const plural = (n, one, many) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
-  return `Histogram of ${plural(s.count, 'value', 'values')} in ${plural(bins.length, 'bin', 'bins')}, `
+  const binCount = Array.isArray(edges) ? Math.max(0, edges.length - 1) : bins.length;
+  // Pre-binned counts may be fractional (weights): then the count is a number.
+  const count = Number.isInteger(s.count) && s.count < 1e15
+    ? plural(s.count, 'value', 'values')
+    : `${readable(s.count)} values`;
+  const several = Array.isArray(series) ? series.length : 1;
+  const of = several > 1 ? `${several} series, ${count} in all,` : count;
+  return `Histogram of ${of} in ${plural(binCount, 'bin', 'bins')}, `
     + `from ${readable(s.min)} to ${readable(s.max)}; mean ${readable(s.mean)}, standard deviation ${readable(s.std_dev)}.`;
 }
 
@@ -242,7 +448,28 @@ async function inspect(path, format) {
   $('answer').innerHTML = rows.join('');
 }
 
-/** CSV as it comes; JSON with one bin a line (the Worker sends one line). */
+/** The JSON laid out for reading (the Worker sends one line): a key a
+ * line, one bin a line, and each series a key a line; the numbers are the
+ * same (JSON.parse of the text gives the same value). */
+function layoutJson(j) {
+  const pad = (n) => ' '.repeat(n);
+  const compact = (v) => JSON.stringify(v);
+  const entries = (obj, indent, value) => Object.entries(obj)
+    .map(([k, v]) => `${pad(indent)}${JSON.stringify(k)}: ${value(v, indent)}`).join(',\n');
+  // An array of objects: one a line; an object holding arrays: a key a line.
+  const block = (v, indent) => {
+    if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
+      const items = v.map((x) => (Object.values(x).some(Array.isArray)
+        ? `${pad(indent + 2)}{\n${entries(x, indent + 4, compact)}\n${pad(indent + 2)}}`
+        : `${pad(indent + 2)}${compact(x)}`));
+      return `[\n${items.join(',\n')}\n${pad(indent)}]`;
+    }
+    return compact(v);
+  };
+  return `{\n${entries(j, 2, block)}\n}`;
+}
+
+/** CSV as it comes; JSON laid out for reading (the Worker sends one line). */
 function showData(format, body) {
   const data = $('data');
   let text = body;
@@ -250,9 +477,9 @@ function showData(format, body) {
   if (format === 'json') {
     try {
       const j = JSON.parse(body);
-      const bins = j.bins.map((b) => `    ${JSON.stringify(b)}`).join(',\n');
-      text = `{\n  "title": ${JSON.stringify(j.title)},\n  "summary": ${JSON.stringify(j.summary)},\n  "bins": [\n${bins}\n  ]\n}`;
-      note += `, ${j.bins.length} bins; shown one bin a line`;
+      text = layoutJson(j);
+      const several = Array.isArray(j.series) && j.series.length > 1 ? `, ${j.series.length} series` : '';
+      note += `, ${j.bins.length} bins${several}; shown one bin a line`;
     } catch { /* show it as it came */ }
   } else {
     note += `, ${Math.max(0, body.trim().split(/\r?\n/).length - 1)} bins`;
@@ -269,13 +496,15 @@ function escapeHtml(s) {
 /** theme=auto is for SVG: the last choice wins, and the page says what it changed. */
 function reconcile(changed) {
   const note = $('adjusted');
-  if (changed === 'theme' && $('theme').value === 'auto' && $('format').value === 'png') {
+  const theme = controls.get('theme');
+  if (!theme) return;
+  if (changed === theme.id && theme.value === 'auto' && $('format').value === 'png') {
     $('format').value = 'svg';
     note.textContent = 'theme=auto needs SVG (a PNG cannot follow the viewer’s mode): the format is now SVG.';
-  } else if (changed === 'format' && $('format').value === 'png' && $('theme').value === 'auto') {
-    $('theme').value = '';
+  } else if (changed === 'format' && $('format').value === 'png' && theme.value === 'auto') {
+    theme.value = '';
     note.textContent = 'A PNG cannot follow the viewer’s mode: the theme is now light. Choose SVG for auto.';
-  } else if (changed === 'theme' || changed === 'format') {
+  } else if (changed === theme.id || changed === 'format') {
     note.textContent = '';
   }
 }
@@ -286,8 +515,9 @@ function load(path) {
   const m = url.pathname.match(/^\/charts\/(.+)\.(png|svg|csv|json)$/);
   $('name').value = m ? decodeURIComponent(m[1]) : 'sales';
   $('format').value = m ? m[2] : 'png';
-  for (const f of FIELDS) $(f).value = url.searchParams.get(f) ?? '';
-  $('adjusted').textContent = '';
+  for (const [p, control] of controls) control.value = url.searchParams.get(p) ?? '';
+  const unknown = [...url.searchParams.keys()].filter((k) => !controls.has(k));
+  $('adjusted').textContent = unknown.length ? `Not in this page’s table, left out: ${unknown.join(', ')}.` : '';
   update();
   $('builder-title').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
@@ -307,6 +537,10 @@ function gallery() {
     li.querySelector('button').addEventListener('click', () => load(ex.path));
     list.appendChild(li);
   }
+  // The showcase row is written in the page: its buttons load their image's URL.
+  for (const b of document.querySelectorAll('[data-load]')) {
+    b.addEventListener('click', () => load(b.closest('figure').querySelector('img').getAttribute('src')));
+  }
 }
 
 async function copy(id) {
@@ -321,12 +555,20 @@ async function copy(id) {
   $('copied').textContent = `${what} copied.`;
 }
 
-form.addEventListener('input', schedule);
-form.addEventListener('change', (e) => {
-  reconcile(e.target.id);
-  schedule();
-});
-form.addEventListener('submit', (e) => { e.preventDefault(); update(); });
-for (const b of document.querySelectorAll('[data-copy]')) b.addEventListener('click', () => copy(b.dataset.copy));
-gallery();
-update();
+async function start() {
+  buildForm(await loadTable());
+  form.addEventListener('input', () => {
+    countSeries();
+    schedule();
+  });
+  form.addEventListener('change', (e) => {
+    reconcile(e.target.id);
+    schedule();
+  });
+  form.addEventListener('submit', (e) => { e.preventDefault(); update(); });
+  for (const b of document.querySelectorAll('[data-copy]')) b.addEventListener('click', () => copy(b.dataset.copy));
+  gallery();
+  update();
+}
+
+start();

@@ -11,8 +11,9 @@ use crate::chart::stats::{self, kde, percentile};
 use crate::chart::summary::Summary;
 use crate::spec::{limits, Bins, ChartSpec, Cumulative, Data, MarkSpec, Norm, Scale};
 
-/// The model of the histogram of `spec`, its draws (if any) from `seed`.
-pub fn model(spec: &ChartSpec, seed: [u8; 32]) -> Model {
+/// The model of the histogram of `spec`, its draws (if any) from `seed`;
+/// without `summaries` the series' and the pooled summaries are left empty.
+pub fn model(spec: &ChartSpec, seed: [u8; 32], summaries: bool) -> Model {
     let log = spec.xscale == Scale::Log;
     let (series_values, edges, counts, outside): (Option<Vec<Vec<f64>>>, _, _, _) = match &spec.data
     {
@@ -44,6 +45,7 @@ pub fn model(spec: &ChartSpec, seed: [u8; 32]) -> Model {
     for (i, c) in counts.iter().enumerate() {
         let values = series_values.as_ref().map(|s| &s[i]);
         let summary = match values {
+            _ if !summaries => Summary::of(&[]),
             Some(v) => Summary::of(v),
             None => Summary::of_counts(c, &edges),
         };
@@ -63,6 +65,7 @@ pub fn model(spec: &ChartSpec, seed: [u8; 32]) -> Model {
         });
     }
     let pooled = match &series_values {
+        _ if !summaries => Summary::of(&[]),
         Some(s) if s.len() == 1 => out[0].summary,
         Some(s) => Summary::of(&s.concat()),
         None => {

@@ -88,11 +88,59 @@ impl Canvas {
     }
 }
 
+/// Blends already worked out: per ink colour, the palette index of each
+/// (index underneath, coverage level), so a glyph's pixels cost a table
+/// lookup, not a mix and a hash.
+#[derive(Default)]
+struct Blends {
+    tables: Vec<([u8; 3], Vec<u16>)>,
+}
+
+const LEVELS: usize = COVERAGE_LEVELS as usize + 1;
+
+impl Blends {
+    /// The table of `color`, made on first use.
+    fn table(&mut self, color: [u8; 3]) -> usize {
+        match self.tables.iter().position(|(c, _)| *c == color) {
+            Some(t) => t,
+            None => {
+                self.tables.push((color, vec![u16::MAX; 256 * LEVELS]));
+                self.tables.len() - 1
+            }
+        }
+    }
+}
+
+impl Canvas {
+    /// [`Canvas::blend`] through `cache`.
+    fn blend_cached(&mut self, cache: &mut Blends, x: i32, y: i32, color: [u8; 3], level: u8) {
+        let t = cache.table(color);
+        self.blend_through(cache, t, x, y, color, level);
+    }
+
+    /// [`Canvas::blend`] through table `t` of `cache` (`color`'s).
+    fn blend_through(&mut self, cache: &mut Blends, t: usize, x: i32, y: i32, color: [u8; 3], level: u8) {
+        if x < 0 || y < 0 || x as u32 >= self.width || y as u32 >= self.height {
+            return;
+        }
+        let at = y as usize * self.width as usize + x as usize;
+        let key = usize::from(self.pixels[at]) * LEVELS + usize::from(level.min(COVERAGE_LEVELS));
+        let known = cache.tables[t].1[key];
+        if known != u16::MAX {
+            self.pixels[at] = known as u8;
+            return;
+        }
+        self.blend(x, y, color, level);
+        cache.tables[t].1[key] = u16::from(self.pixels[at]);
+    }
+}
+
 /// Paints `scene` in `inks`: rectangles filled (faded ones blended), text
 /// and curves anti-aliased.
 pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
     let mut canvas = Canvas::new(scene.width, scene.height, Palette::new(inks));
     let mut glyphs = GlyphCache::new();
+    let mut blends = Blends::default();
     for mark in &scene.marks {
         match mark {
             Mark::Rect {
@@ -125,31 +173,33 @@ pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
                 turned,
             } => {
                 let color = inks.rgb(*ink);
-                // A line's glyphs are one coverage: where neighbours' edges
-                // overlap the later glyph's level stands (they do not darken
-                // each other), and each pixel blends once.
-                let mut cover: std::collections::HashMap<(i32, i32), u8> =
-                    std::collections::HashMap::new();
-                if *turned {
-                    // Drawn at the origin, then turned: pixel (u, v) covers
-                    // (x + v, y - u - 1) as SVG's rotate(-90) about (x, y) puts it.
-                    glyphs.draw(text, *em, 0, 0, |u, v, level| {
-                        cover.insert((*x + v, *y - u - 1), level);
-                    })
-                } else {
-                    glyphs.draw(text, *em, *x, *y, |px, py, level| {
-                        cover.insert((px, py), level);
-                    })
-                }
-                for ((px, py), level) in cover {
-                    canvas.blend(px, py, color, level);
+                let Some(cover) = glyphs.cover(text, *em) else {
+                    continue;
+                };
+                let t = blends.table(color);
+                for (row, line) in cover.levels.chunks_exact(cover.width).enumerate() {
+                    let v = cover.top + row as i32;
+                    for (col, &level) in line.iter().enumerate() {
+                        if level == 0 {
+                            continue;
+                        }
+                        let u = cover.left + col as i32;
+                        // Turned: pixel (u, v) covers (x + v, y - u - 1), as
+                        // SVG's rotate(-90) about (x, y) puts it.
+                        let (px, py) = if *turned {
+                            (*x + v, *y - u - 1)
+                        } else {
+                            (*x + u, *y + v)
+                        };
+                        canvas.blend_through(&mut blends, t, px, py, color, level);
+                    }
                 }
             }
             Mark::Line { ink, width, points } => {
                 let color = inks.rgb(*ink);
                 for (i, level) in line_coverage(points, *width, scene.width, scene.height) {
                     let (x, y) = ((i % scene.width) as i32, (i / scene.width) as i32);
-                    canvas.blend(x, y, color, level);
+                    canvas.blend_cached(&mut blends, x, y, color, level);
                 }
             }
         }

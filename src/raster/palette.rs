@@ -6,6 +6,7 @@
 //! 256 (an 8-bit PNG). Past 256 a colour takes the nearest one present.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::chart::scene::Ink;
 use crate::chart::theme::{Inks, Rgb};
@@ -24,11 +25,35 @@ const SEED_INKS: [Ink; 5] = [
     Ink::Accent,
 ];
 
+/// FNV-1a: a palette is looked up for every rectangle and new blend, and
+/// the glyph cache for every glyph drawn; SipHash's keyed rounds cost more
+/// than the work (no hostile keys reach either: colours and glyph numbers
+/// come from the chart).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+/// A `HashMap` hasher of [`Fnv`].
+pub type FnvBuild = BuildHasherDefault<Fnv>;
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// An indexed palette that grows on demand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Palette {
     pub colors: Vec<Rgb>,
-    index: HashMap<Rgb, u8>,
+    index: HashMap<Rgb, u8, FnvBuild>,
 }
 
 impl Palette {
@@ -36,7 +61,7 @@ impl Palette {
     pub fn new(inks: &Inks) -> Palette {
         let mut p = Palette {
             colors: Vec::with_capacity(32),
-            index: HashMap::new(),
+            index: HashMap::default(),
         };
         for ink in SEED_INKS {
             p.push(inks.rgb(ink));

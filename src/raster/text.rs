@@ -18,16 +18,77 @@ struct GlyphBitmap {
     coverage: Vec<u8>,
 }
 
+/// A line of text's coverage: `levels` row by row, `width` a row, its
+/// top-left pixel at `(left, top)` from the line box's corner.
+pub struct Cover {
+    pub left: i32,
+    pub top: i32,
+    pub width: usize,
+    pub levels: Vec<u8>,
+}
+
 /// Rasterizes lines of text; caches glyph bitmaps per size, so repeated
 /// digits in tick labels are rasterized once per chart.
 #[derive(Default)]
 pub struct GlyphCache {
-    cache: HashMap<(u16, u32), GlyphBitmap>,
+    cache: HashMap<(u16, u32), GlyphBitmap, crate::raster::palette::FnvBuild>,
 }
 
 impl GlyphCache {
     pub fn new() -> GlyphCache {
         GlyphCache::default()
+    }
+
+    /// The coverage of `text` as one image, its line box's top-left corner
+    /// at the origin: where neighbouring glyphs' edges overlap the later
+    /// glyph's level stands (a line of text is one coverage; its glyphs do
+    /// not darken each other). `None` for text without ink.
+    pub fn cover(&mut self, text: &str, em_px: f32) -> Option<Cover> {
+        let (glyphs, _) = layout(text, em_px);
+        let (ascent, _) = line_metrics(em_px);
+        let mut boxes = Vec::with_capacity(glyphs.len());
+        let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
+        for (id, pen) in glyphs {
+            let b = self
+                .cache
+                .entry((id.0, em_px.to_bits()))
+                .or_insert_with(|| rasterize(id, em_px));
+            if b.width == 0 {
+                continue;
+            }
+            let (left, top) = (pen + b.left, ascent + b.top);
+            let rows = (b.coverage.len() / b.width) as i32;
+            x0 = x0.min(left);
+            y0 = y0.min(top);
+            x1 = x1.max(left + b.width as i32);
+            y1 = y1.max(top + rows);
+            boxes.push(((id.0, em_px.to_bits()), left, top));
+        }
+        if boxes.is_empty() {
+            return None;
+        }
+        let width = (x1 - x0) as usize;
+        let mut levels = vec![0u8; width * (y1 - y0) as usize];
+        for (key, left, top) in boxes {
+            let Some(b) = self.cache.get(&key) else {
+                continue;
+            };
+            for (row, line) in b.coverage.chunks_exact(b.width).enumerate() {
+                let at = (top - y0) as usize + row;
+                let from = at * width + (left - x0) as usize;
+                for (cell, &level) in levels[from..from + b.width].iter_mut().zip(line) {
+                    if level > 0 {
+                        *cell = level;
+                    }
+                }
+            }
+        }
+        Some(Cover {
+            left: x0,
+            top: y0,
+            width,
+            levels,
+        })
     }
 
     /// Rasterizes `text` with its line box's top-left corner at `(x, y)`,

@@ -21,6 +21,7 @@ pub const RELEASES: &[(u32, u64)] = &[
     (6, 1_795_334_400), // 2026-11-22T08:00:00Z: own deflate
     (7, 1_795_492_800), // 2026-11-24T04:00:00Z: hostile input: ranges, 1-px bins, label fit
     (8, 1_795_507_200), // 2026-11-24T08:00:00Z: formats: the format joins the identity
+    (9, 1_796_112_000), // 2026-12-01T08:00:00Z: the vocabulary: series, rules, norms, marks, KDE
 ];
 
 /// The renderer in this build.

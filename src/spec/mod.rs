@@ -313,10 +313,17 @@ impl ChartSpec {
             if p.picture_only && !self.format.is_picture() {
                 continue;
             }
+            // A row with nothing to say (no counts, no range) is left out:
+            // every present row is named, so the spelling stays unique.
+            let mark = s.len();
             s.push(';');
             s.push_str(p.name);
             s.push('=');
+            let start = s.len();
             (p.canonical)(self, &mut s);
+            if s.len() == start {
+                s.truncate(mark);
+            }
         }
         s
     }

@@ -265,6 +265,8 @@ for (const scheme of ['light', 'dark']) {
     assert.deepEqual(await previewSize(page, 'sales.svg?theme=auto', 'preview-dark'), [640, 480]);
     assert.equal(await page.isVisible('#dark-panel'), true);
     await page.waitForTimeout(200); // the SVGs paint after they decode
+    // The colours are read from a viewport screenshot: the previews at the top.
+    await page.evaluate(() => window.scrollTo(0, 0));
     const c = await autoColours(page, 1);
     // The chart's own background (not the panel's): #ffffff and #16191e.
     for (const px of c.preview.corners) assert.ok(near(hexToRgb(px), '#ffffff'), `light corner ${px}`);
@@ -308,6 +310,187 @@ for (const scheme of ['light', 'dark']) {
     await page.close();
   });
 }
+
+const IMG_ACCEPT = 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8';
+
+test('the parameter table drives the form: one field per row, in groups, the URL in its order; a new row gets a field', async () => {
+  const rows = await (await fetch(`${w.url}/params.json`)).json();
+  const names = rows.map((r) => r.name);
+  assert.ok(names.length >= 20 && names.includes('kde') && names.includes('counts'), names.join(','));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(w.url + '/');
+  await previewSize(page, '/charts/sales.png');
+
+  // Exactly one field per row, and one control named after it.
+  const fields = await page.$$eval('#form [data-param]', (els) => els.map((e) => e.dataset.param));
+  assert.equal(fields.length, rows.length, fields.join(','));
+  assert.deepEqual([...fields].sort(), [...names].sort());
+  for (const name of names) {
+    assert.equal(await page.$$eval(`#form [name="${name}"]`, (els) => els.length), 1, name);
+  }
+  // A field made from a row: a <select> of its choices after an empty
+  // default, or a text input; its doc and bound as help.
+  const made = await page.$$eval('#form [data-param][data-generated]', (els) => els.map((f) => {
+    const c = f.querySelector('select, input');
+    return { name: f.dataset.param, tag: c.tagName, type: c.type, options: c.tagName === 'SELECT' ? [...c.options].map((o) => o.value) : null, text: f.textContent };
+  }));
+  assert.ok(made.length >= 10, `${made.length} generated fields`);
+  for (const f of made) {
+    const row = rows.find((r) => r.name === f.name);
+    if (row.choices.length) assert.deepEqual([f.tag, f.options], ['SELECT', ['', ...row.choices]], f.name);
+    else assert.deepEqual([f.tag, f.type], ['INPUT', 'text'], f.name);
+    assert.ok(f.text.includes(row.doc) && f.text.includes(row.bound), `${f.name}: help ${f.text}`);
+  }
+  // Grouped: Data, Bins, Normalization, Picture, in that order.
+  const groups = await page.$$eval('#form fieldset[data-group]', (els) => els.map((e) => e.dataset.group));
+  assert.deepEqual(groups.slice(0, 4), ['Data', 'Bins', 'Normalization', 'Picture']);
+
+  // Filled in any order, the URL has them in the table's order.
+  await page.fill('#p-xlabel', 'Minutes');
+  await page.selectOption('#p-cumulative', '1');
+  await page.selectOption('#p-norm', 'percent');
+  await page.fill('#bins', 'sturges');
+  await page.fill('#w', '500');
+  const url = `${w.url}/charts/sales.png?bins=sturges&norm=percent&cumulative=1&xlabel=Minutes&w=500`;
+  const keys = [...new URL(url).searchParams.keys()];
+  assert.deepEqual(keys, names.filter((n) => keys.includes(n)), 'the table orders these keys so');
+  await page.waitForFunction((u) => document.getElementById('url').value === u, url, { timeout: 20_000 });
+  assert.deepEqual(await previewSize(page, 'xlabel=Minutes'), [500, 480]);
+  assert.equal((await fetch(url)).status, 200, url);
+  await page.close();
+
+  // A row the page has never heard of gets a field (in Other), and its
+  // place in the URL follows the table; the Worker's 400 names it.
+  const page2 = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page2.on('pageerror', (e) => errors.push(e.message));
+  await page2.route('**/params.json', async (route) => {
+    const response = await route.fetch();
+    const table = await response.json();
+    table.splice(table.findIndex((r) => r.name === 'norm') + 1, 0,
+      { name: 'zz_probe', doc: 'a parameter the page has not heard of', bound: 'x or y', choices: ['x', 'y'], picture_only: false });
+    table.push({ name: 'zz_text', doc: 'free text', bound: 'anything', choices: [], picture_only: true });
+    await route.fulfill({ response, json: table });
+  });
+  await page2.goto(w.url + '/');
+  await previewSize(page2, '/charts/sales.png', 'preview');
+  assert.equal(await page2.$$eval('#form [data-param]', (els) => els.length), rows.length + 2);
+  assert.deepEqual(await page2.$$eval('fieldset[data-group="Other"] [data-param]', (els) => els.map((e) => e.dataset.param)), ['zz_probe', 'zz_text']);
+  assert.deepEqual(await page2.$$eval('#p-zz_probe option', (os) => os.map((o) => o.value)), ['', 'x', 'y']);
+  assert.match(await page2.textContent('[data-param="zz_probe"]'), /a parameter the page has not heard of/);
+  await page2.selectOption('#p-zz_probe', 'x');
+  await page2.selectOption('#p-norm', 'percent');
+  await page2.fill('#p-zz_text', 'hello world');
+  await page2.waitForFunction((u) => document.getElementById('url').value === u,
+    `${w.url}/charts/sales.png?norm=percent&zz_probe=x&zz_text=hello+world`, { timeout: 20_000 });
+  await page2.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
+  assert.match(await page2.textContent('#error'), /Parameter “zz_probe”: 400 Bad Request: unknown parameter/);
+  assert.deepEqual(errors, [], 'no script error');
+  await page2.close();
+});
+
+test('a two-series chart with a KDE and marks, built in the form', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const failed = [];
+  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('pageerror', (e) => failed.push(`page error: ${e.message}`));
+  await page.goto(w.url + '/');
+  await previewSize(page, '/charts/sales.png');
+
+  const a = [391, 446, 428, 249, 228, 484, 462, 269, 358, 419, 342, 644, 437, 472, 425, 374, 408, 388, 457, 376, 455, 469, 480, 358, 446, 473, 339, 359, 366, 464];
+  const b = [351, 323, 304, 296, 280, 333, 378, 368, 288, 304, 403, 297, 372, 312, 342, 332, 319, 351, 487, 336, 309, 298, 280, 276, 296, 329, 260, 309, 280, 367];
+  // Typed as a person would: spaces, a line break, `|` between the series.
+  await page.fill('#values', `${a.join(', ')}\n| ${b.join(' ')}`);
+  await page.waitForFunction(() => /^2 series: 30 and 30 values, 60 in all\./.test(document.getElementById('series-count').textContent), null, { timeout: 20_000 });
+  await page.fill('#p-labels', 'a|b');
+  await page.fill('#p-marks', 'mean,p90');
+  await page.selectOption('#p-kde', '1');
+  const query = `values=${a.join('%2C')}%7C${b.join('%2C')}&labels=a%7Cb&marks=mean%2Cp90&kde=1`;
+  const path = `/charts/sales.png?${query}`;
+  await page.waitForFunction((u) => document.getElementById('url').value === u, w.url + path, { timeout: 20_000 });
+  const url = await page.inputValue('#url');
+  assert.ok(url.includes('values=') && url.includes('kde=1') && url.includes('marks=mean%2Cp90'), url);
+  // The chart itself (an error would be a small picture of its message, and a 400).
+  assert.deepEqual(await previewSize(page, 'kde=1'), [640, 480]);
+  assert.equal((await fetch(w.url + path, { headers: { Accept: IMG_ACCEPT } })).status, 200);
+  assert.equal(await page.$eval('#error', (e) => e.hidden), true);
+  // The alt text says the several-series sentence, as the SVG's <desc> does.
+  const alt = await svgAlt(path);
+  assert.match(alt, /^Chart for "sales": Histogram of 2 series, 60 values in all, in \d+ bins, from 228 to 644; mean \d/);
+  await waitForAlt(page, alt);
+  assert.equal(await snippetAlt(page, 'snippet'), alt);
+  await page.screenshot({ path: join(out, 'demo-series.png'), fullPage: true });
+
+  // The same chart's JSON: two labelled series, their marks and curves,
+  // shown in full in the data view.
+  const json = await (await fetch(`${w.url}/charts/sales.json?${query}`)).json();
+  assert.deepEqual(json.series.map((s) => s.label), ['a', 'b']);
+  assert.deepEqual(json.series.map((s) => s.marks.map((m) => m.name)), [['mean', 'p90'], ['mean', 'p90']]);
+  assert.ok(json.series.every((s) => s.kde.length >= 100));
+  assert.equal(json.edges.length - 1, json.bins.length);
+  await page.selectOption('#format', 'json');
+  await page.waitForFunction(() => !document.getElementById('data').hidden, null, { timeout: 20_000 });
+  assert.deepEqual(JSON.parse(await page.textContent('#data')), json);
+  assert.match(await page.textContent('#preview-caption'), new RegExp(`${json.bins.length} bins, 2 series`));
+
+  // Labels that do not match the series: the page says so before the Worker does.
+  await page.fill('#p-labels', 'a');
+  assert.match(await page.textContent('#series-count'), /Labels has 1 name for 2 series/);
+  assert.deepEqual(failed, [], 'no request failed');
+  await page.close();
+});
+
+test('the showcase row: every chart loads (no 400), has alt text and a caption, and opens in the builder', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const bad = [];
+  page.on('response', (r) => { if (r.url().includes('/charts/') && r.status() >= 400) bad.push(`${r.status()} ${r.url()}`); });
+  page.on('pageerror', (e) => bad.push(`page error: ${e.message}`));
+  await page.goto(w.url + '/');
+  await previewSize(page, '/charts/sales.png');
+  const imgs = await page.$$('#showcase img');
+  assert.equal(imgs.length, 4);
+  for (const img of imgs) {
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, img, { timeout: 20_000 });
+  }
+  await page.locator('#showcase').screenshot({ path: join(out, 'demo-showcase.png') });
+  const shown = await page.$$eval('#showcase figure', (figs) => figs.map((f) => {
+    const i = f.querySelector('img');
+    return { src: i.getAttribute('src'), alt: i.alt, nw: i.naturalWidth, nh: i.naturalHeight, caption: f.querySelector('figcaption').textContent.trim() };
+  }));
+  const has = (q) => shown.find((s) => q.every(([k, v]) => new URL(s.src, 'http://x').searchParams.get(k) === v));
+  assert.ok(has([['mode', 'overlay']]) && has([['norm', 'density'], ['kde', '1'], ['marks', 'mean,p90']])
+    && has([['cumulative', '1'], ['norm', 'percent'], ['mode', 'step']]), 'the four kinds of chart');
+  assert.ok(shown.some((s) => /[?&]counts=.*&edges=.*&labels=/.test(s.src)), 'a pre-binned chart');
+  for (const s of shown) {
+    assert.ok(s.src.startsWith('/charts/'), s.src);
+    const r = await fetch(w.url + s.src, { headers: { Accept: IMG_ACCEPT } });
+    assert.equal(r.status, 200, `${s.src}: ${r.status} ${r.headers.get('x-chart-error')}`);
+    assert.equal(r.headers.get('content-type'), 'image/png');
+    await r.arrayBuffer();
+    const u = new URL(s.src, 'http://x');
+    const dpr = Number(u.searchParams.get('dpr') || 1);
+    assert.deepEqual([s.nw, s.nh], [Number(u.searchParams.get('w')) * dpr, Number(u.searchParams.get('h')) * dpr], s.src);
+    assert.ok(s.alt.length > 40, `alt of ${s.src}`);
+    assert.ok(s.caption.length > 10, `caption of ${s.src}`);
+  }
+  // Open the density in the builder: every parameter lands in its field.
+  const kdeSrc = has([['kde', '1']]).src;
+  await page.click(`#showcase figure:nth-child(${shown.findIndex((s) => s.src === kdeSrc) + 1}) button[data-load]`);
+  assert.equal(await page.inputValue('#p-kde'), '1');
+  assert.equal(await page.inputValue('#p-norm'), 'density');
+  assert.equal(await page.inputValue('#p-marks'), 'mean,p90');
+  const built = new URL(await page.inputValue('#url'));
+  assert.deepEqual(Object.fromEntries(built.searchParams), Object.fromEntries(new URL(kdeSrc, 'http://x').searchParams));
+  assert.deepEqual(await previewSize(page, '/charts/delivery.png'), [480, 320]);
+  // And the pre-binned one: the page sees two series of counts.
+  await page.click(`#showcase figure:nth-child(${shown.findIndex((s) => s.src.includes('counts=')) + 1}) button[data-load]`);
+  assert.match(await page.textContent('#series-count'), /2 series of pre-binned counts/);
+  assert.match(await page.inputValue('#url'), /\?counts=12%2C40%2C/);
+  assert.deepEqual(bad, [], 'no chart answered an error');
+  await page.close();
+});
 
 test('keyboard and phone width', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
