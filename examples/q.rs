@@ -4,8 +4,9 @@ fn main() {
     let ext = std::env::args().nth(1).unwrap_or_else(|| "png".into());
     let q = std::env::args().nth(2).unwrap_or_default();
     let format = edgechart::spec::Format::from_extension(&ext).expect("png, svg, csv or json");
-    let spec = edgechart::spec::parse_as(format, "sales", Some(&q), edgechart::spec::RouteKind::Named)
-        .unwrap_or_else(|e| panic!("{}", e.message));
+    let spec =
+        edgechart::spec::parse_as(format, "sales", Some(&q), edgechart::spec::RouteKind::Named)
+            .unwrap_or_else(|e| panic!("{}", e.message));
     let bytes = edgechart::render::render_chart(&spec).expect("renders");
     use std::io::Write;
     std::io::stdout().write_all(&bytes).unwrap();

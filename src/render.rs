@@ -9,7 +9,7 @@ use crate::chart::theme::{Colors, Inks};
 use crate::chart::{self, data::seed_for_name};
 use crate::encode::{csv::csv, json::json, png::encode_png, png::EncodeError, svg};
 use crate::raster::canvas::paint;
-use crate::spec::{Bins, ChartSpec, Data, Format, Theme};
+use crate::spec::{ChartSpec, Format, Theme};
 
 /// A render that failed; the message is for logs, never for clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,42 +27,7 @@ impl From<EncodeError> for RenderError {
     }
 }
 
-/// The estimated fuel (wasm operators) of rendering `spec`, from the
-/// harness's measurements of renderer 9: about 10 per pixel, 160 per draw,
-/// 60 per user value, 2,000 per bin and series, 2.5 million per dpr squared
-/// for text and axes, and for a KDE 30,000 per series plus 20 per value
-/// (classic 6 million, 2048x2048 42 million, 682x682 at dpr 3 66 million;
-/// tests/wasm_harness.rs checks the estimate against the measured fuel).
-/// Only a PNG fills pixels; the other formats cost their data (and the SVG
-/// its layout). It decides whether a chart is worth a storage round trip
-/// (KV, Cache API).
-pub fn render_cost(spec: &ChartSpec) -> u64 {
-    let (w, h) = spec.pixel_size();
-    let pixels = u64::from(w) * u64::from(h);
-    let series = spec.data.series_count() as u64;
-    let (draws, values) = match &spec.data {
-        Data::Draws { n } => (u64::from(*n), 0),
-        Data::Values(v) => (0, v.iter().map(Vec::len).sum::<usize>() as u64),
-        Data::Counts { counts, .. } => (0, counts.iter().map(Vec::len).sum::<usize>() as u64),
-    };
-    let bins = match &spec.bins {
-        Bins::Count(b) => u64::from(*b),
-        Bins::Edges(e) => e.len() as u64,
-        Bins::Rule(_) | Bins::Width(_) => 100,
-    };
-    let kde = if spec.kde {
-        30_000 * series + 20 * (draws + values)
-    } else {
-        0
-    };
-    let dpr = u64::from(spec.dpr);
-    let data = 160 * draws + 60 * values + 2_000 * bins * series + kde;
-    match spec.format {
-        Format::Png => data + 10 * pixels + 2_500_000 * dpr * dpr,
-        Format::Svg => data + 2_500_000,
-        Format::Csv | Format::Json => data,
-    }
-}
+pub use crate::spec::cost::estimate as render_cost;
 
 /// Renders a named chart: its draws are seeded from its name.
 pub fn render_chart(spec: &ChartSpec) -> Result<Vec<u8>, RenderError> {
@@ -71,7 +36,11 @@ pub fn render_chart(spec: &ChartSpec) -> Result<Vec<u8>, RenderError> {
 
 /// Renders `spec` with draws from `seed` (the random chart's fresh entropy).
 pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, RenderError> {
-    let model = chart::model(spec, seed, matches!(spec.format, Format::Svg | Format::Json));
+    let model = chart::model(
+        spec,
+        seed,
+        matches!(spec.format, Format::Svg | Format::Json),
+    );
     Ok(match spec.format {
         Format::Png => {
             let colors = match spec.theme {

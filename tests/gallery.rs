@@ -59,8 +59,7 @@ fn gallery() -> Vec<(&'static str, String)> {
         ("edges", format!("values={a}&edges=30,50,55,60,65,70,90&norm=density&kde=1")),
         ("binwidth", format!("values={b}&binwidth=5&colors=8c564b")),
         ("colors", format!("values={a}|{b}&colors=e377c2,17becf&labels=pink|cyan")),
-        ("eight", (0..8).map(|i| sample(i * 3 + 1, 100, f64::from(i) * 4.0, 3.0)).collect::<Vec<_>>().join("|")
-            .replace("", "").to_string()),
+        ("eight", (0..8).map(|i| sample(i * 3 + 1, 100, f64::from(i) * 4.0, 3.0)).collect::<Vec<_>>().join("|")),
     ]
     .into_iter()
     .map(|(n, q)| (n, if n == "eight" { format!("values={q}&labels=a|b|c|d|e|f|g|h&mode=step") } else { q }))
@@ -80,8 +79,16 @@ fn the_gallery_renders_and_is_written_for_a_look() {
         );
         for (variant, extra) in [("1x", ""), ("2x", "&dpr=2"), ("dark", "&theme=dark")] {
             let query = format!("{q}{extra}");
-            let spec = parse_as(Format::Png, "g", Some(&query), RouteKind::Named)
-                .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+            let spec = match parse_as(Format::Png, "g", Some(&query), RouteKind::Named) {
+                Ok(spec) => spec,
+                // Refused as too costly for a request's CPU budget: the
+                // contract's answer; the page says so.
+                Err(e) if e.message.contains("CPU budget") && variant != "1x" => {
+                    let _ = write!(html, "<p>{variant}: {}</p>", e.message);
+                    continue;
+                }
+                Err(e) => panic!("{name} {variant}: {}", e.message),
+            };
             let png = render_chart(&spec).unwrap();
             let (w, h, _) = decode_rgb(&png);
             assert_eq!((w, h), spec.pixel_size(), "{name} {variant}");

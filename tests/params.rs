@@ -273,7 +273,7 @@ fn the_vocabulary_parses_to_its_meaning() {
         let spec = named(q).unwrap_or_else(|e| panic!("?{q} rejected: {e:?}"));
         assert!(check(&spec), "?{q} gave {spec:?}");
     }
-    let eight = vec!["1"; 8].join("|");
+    let eight = ["1"; 8].join("|");
     assert!(named(&format!("values={eight}")).is_ok());
 }
 
@@ -281,7 +281,7 @@ fn the_vocabulary_parses_to_its_meaning() {
 /// bound broken is a 400 naming the parameter and the bound.
 #[test]
 fn the_vocabulary_rejects_what_makes_no_sense() {
-    let nine = vec!["1"; 9].join("|");
+    let nine = ["1"; 9].join("|");
     let edges_1002 = (0..1002)
         .map(|i| i.to_string())
         .collect::<Vec<_>>()

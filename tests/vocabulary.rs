@@ -26,35 +26,86 @@ fn series() -> impl Strategy<Value = Vec<f64>> {
 /// A random combination of the vocabulary's parameters (some sensible,
 /// some not: the parser decides).
 fn combination() -> impl Strategy<Value = String> {
-    let opt = |choices: Vec<&'static str>| prop::option::weighted(0.35, prop::sample::select(choices));
+    let opt =
+        |choices: Vec<&'static str>| prop::option::weighted(0.35, prop::sample::select(choices));
     (
         prop::collection::vec(series(), 1..4),
-        opt(vec!["bins=auto", "bins=fd", "bins=sturges", "bins=scott", "bins=rice", "bins=sqrt", "bins=doane", "bins=1", "bins=13", "bins=1000", "binwidth=0.5", "binwidth=2", "edges=-5,0,1,2,10", "edges=0.5,0.75,3"]),
-        opt(vec!["range=-3,3", "range=0,1", "range=0.1,0.7", "range=-1000,1000"]),
-        opt(vec!["norm=count", "norm=percent", "norm=probability", "norm=density"]),
+        opt(vec![
+            "bins=auto",
+            "bins=fd",
+            "bins=sturges",
+            "bins=scott",
+            "bins=rice",
+            "bins=sqrt",
+            "bins=doane",
+            "bins=1",
+            "bins=13",
+            "bins=1000",
+            "binwidth=0.5",
+            "binwidth=2",
+            "edges=-5,0,1,2,10",
+            "edges=0.5,0.75,3",
+        ]),
+        opt(vec![
+            "range=-3,3",
+            "range=0,1",
+            "range=0.1,0.7",
+            "range=-1000,1000",
+        ]),
+        opt(vec![
+            "norm=count",
+            "norm=percent",
+            "norm=probability",
+            "norm=density",
+        ]),
         opt(vec!["cumulative=1", "cumulative=-1", "cumulative=0"]),
-        opt(vec!["mode=overlay", "mode=stack", "mode=side", "mode=step", "mode=bar"]),
-        opt(vec!["marks=mean", "marks=median,p10,p90", "marks=0.5,mean", "marks=p1,p99,median,mean,1,2,3,4"]),
+        opt(vec![
+            "mode=overlay",
+            "mode=stack",
+            "mode=side",
+            "mode=step",
+            "mode=bar",
+        ]),
+        opt(vec![
+            "marks=mean",
+            "marks=median,p10,p90",
+            "marks=0.5,mean",
+            "marks=p1,p99,median,mean,1,2,3,4",
+        ]),
         opt(vec!["kde=1", "kde=0"]),
         opt(vec!["xscale=log", "yscale=log", "xscale=log&yscale=log"]),
         opt(vec!["labels=a", "labels=a|b", "labels=a|b|c"]),
     )
-        .prop_map(|(data, bins, range, norm, cum, mode, marks, kde, scale, labels)| {
-            let values: Vec<String> = data
-                .iter()
-                .map(|s| s.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(","))
-                .collect();
-            let mut q = format!("values={}", values.join("|"));
-            for p in [bins, range, norm, cum, mode, marks, kde, scale, labels].into_iter().flatten() {
-                q.push('&');
-                q.push_str(p);
-            }
-            q
-        })
+        .prop_map(
+            |(data, bins, range, norm, cum, mode, marks, kde, scale, labels)| {
+                let values: Vec<String> = data
+                    .iter()
+                    .map(|s| {
+                        s.iter()
+                            .map(|v| format!("{v:?}"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                    .collect();
+                let mut q = format!("values={}", values.join("|"));
+                for p in [bins, range, norm, cum, mode, marks, kde, scale, labels]
+                    .into_iter()
+                    .flatten()
+                {
+                    q.push('&');
+                    q.push_str(p);
+                }
+                q
+            },
+        )
 }
 
 fn numbers(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 proptest! {

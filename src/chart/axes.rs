@@ -36,7 +36,7 @@ pub fn x_domain(model: &Model, log: bool) -> (f64, f64) {
         }
         s.marks.iter().for_each(|m| take(m.1));
     }
-    if !(lo < hi) {
+    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
         (lo, hi) = if lo.is_finite() {
             (lo - 0.5, lo + 0.5)
         } else {

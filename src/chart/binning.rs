@@ -77,7 +77,10 @@ fn width_edges(pooled: &[f64], w: f64, range: Option<(f64, f64)>) -> Vec<f64> {
                 (lo.min(x), hi.max(x))
             })
     });
-    if !(lo <= hi) {
+    if lo
+        .partial_cmp(&hi)
+        .is_none_or(|o| o == std::cmp::Ordering::Greater)
+    {
         return vec![0.0, w];
     }
     let mut k0 = libm::floor(lo / w);

@@ -94,9 +94,8 @@ pub fn series(scene: &mut Scene, model: &Model, spec: &ChartSpec, f: &Frame) {
                     .map(|i| row(s.heights[i]).unwrap_or(bottom))
                     .collect();
                 let mut level = bottom;
-                for i in 0..bins {
+                for (i, &top) in tops.iter().enumerate() {
                     let (left, right) = columns(i);
-                    let top = tops[i];
                     // The riser from the last level to this one, then the tread.
                     let (a, b) = (level.min(top), level.max(top));
                     if a != b {

@@ -11,10 +11,14 @@ use crate::spec::Rule;
 /// both are within a few ulps of the exact sum). Values are scaled by the
 /// largest magnitude first, so no sum overflows.
 pub fn mean(values: &[f64]) -> f64 {
+    mean_at(values, scale_of(values))
+}
+
+/// [`mean`] with the largest magnitude already known.
+fn mean_at(values: &[f64], scale: f64) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
-    let scale = scale_of(values);
     let (mut sum, mut c) = (0.0f64, 0.0f64);
     for &v in values {
         let x = v / scale;
@@ -32,12 +36,24 @@ pub fn mean(values: &[f64]) -> f64 {
 /// Population standard deviation (numpy's `std`, `ddof=0`), or with
 /// `ddof = 1` the sample one (scipy's KDE bandwidth).
 pub fn std_dev(values: &[f64], ddof: usize) -> f64 {
+    let scale = scale_of(values);
+    std_dev_about(values, mean_at(values, scale), scale, ddof)
+}
+
+/// The mean and the population standard deviation in two passes over the
+/// values (and one for their magnitude).
+pub fn mean_and_std(values: &[f64]) -> (f64, f64) {
+    let scale = scale_of(values);
+    let m = mean_at(values, scale);
+    (m, std_dev_about(values, m, scale, 0))
+}
+
+/// [`std_dev`] about a known mean, with the largest magnitude known.
+fn std_dev_about(values: &[f64], m: f64, scale: f64, ddof: usize) -> f64 {
     let n = values.len();
     if n <= ddof {
         return 0.0;
     }
-    let m = mean(values);
-    let scale = scale_of(values);
     let (mut sum, mut c) = (0.0f64, 0.0f64);
     for &v in values {
         let d = (v - m) / scale;

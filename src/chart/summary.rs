@@ -27,14 +27,15 @@ impl Summary {
             min = min.min(v);
             max = max.max(v);
         }
+        let (mean, std_dev) = stats::mean_and_std(values);
         // Rounding may put the mean a hair outside the range (all values equal).
-        let mean = stats::mean(values).clamp(min, max);
+        let mean = mean.clamp(min, max);
         Summary {
             count: values.len() as f64,
             min,
             max,
             mean,
-            std_dev: stats::std_dev(values, 0),
+            std_dev,
         }
     }
 

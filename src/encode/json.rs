@@ -115,7 +115,11 @@ mod tests {
 
     fn json_of(q: &str) -> serde_json::Value {
         let spec = parse_as(Format::Json, "t", Some(q), RouteKind::Named).unwrap();
-        serde_json::from_slice(&json(&spec.title, &crate::chart::model(&spec, [0; 32], true))).unwrap()
+        serde_json::from_slice(&json(
+            &spec.title,
+            &crate::chart::model(&spec, [0; 32], true),
+        ))
+        .unwrap()
     }
 
     #[test]

@@ -42,39 +42,6 @@ impl Canvas {
         }
     }
 
-    /// Blends `color` at `a / n` over `x0..x1` by `y0..y1`, clipped: each
-    /// distinct colour underneath is mixed once.
-    pub fn blend_rect(
-        &mut self,
-        color: [u8; 3],
-        a: u16,
-        n: u16,
-        x0: i32,
-        y0: i32,
-        x1: i32,
-        y1: i32,
-    ) {
-        let (w, h) = (self.width as i32, self.height as i32);
-        let (x0, x1) = (x0.clamp(0, w) as usize, x1.clamp(0, w) as usize);
-        let mut mapped = [None::<u8>; 256];
-        for y in y0.clamp(0, h)..y1.clamp(0, h) {
-            let row = y as usize * self.width as usize;
-            for x in x0..x1 {
-                let old = self.pixels[row + x];
-                let new = match mapped[usize::from(old)] {
-                    Some(n) => n,
-                    None => {
-                        let c = mix(color, self.palette.colors[usize::from(old)], a, n);
-                        let i = self.palette.intern(c);
-                        mapped[usize::from(old)] = Some(i);
-                        i
-                    }
-                };
-                self.pixels[row + x] = new;
-            }
-        }
-    }
-
     /// Blends `color` at `level / COVERAGE_LEVELS` over one pixel.
     pub fn blend(&mut self, x: i32, y: i32, color: [u8; 3], level: u8) {
         if x < 0 || y < 0 || x as u32 >= self.width || y as u32 >= self.height {
@@ -88,9 +55,9 @@ impl Canvas {
     }
 }
 
-/// Blends already worked out: per ink colour, the palette index of each
-/// (index underneath, coverage level), so a glyph's pixels cost a table
-/// lookup, not a mix and a hash.
+/// Blends already worked out: per ink colour, the palette index plus one
+/// (0: not yet) of each (index underneath, coverage level), so a glyph's
+/// pixels cost a table lookup, not a mix and a hash.
 #[derive(Default)]
 struct Blends {
     tables: Vec<([u8; 3], Vec<u16>)>,
@@ -104,7 +71,7 @@ impl Blends {
         match self.tables.iter().position(|(c, _)| *c == color) {
             Some(t) => t,
             None => {
-                self.tables.push((color, vec![u16::MAX; 256 * LEVELS]));
+                self.tables.push((color, vec![0; 256 * LEVELS]));
                 self.tables.len() - 1
             }
         }
@@ -112,6 +79,49 @@ impl Blends {
 }
 
 impl Canvas {
+    /// A faded ink (at [`FADED_TWELFTHS`]) over `x0..x1` by `y0..y1`,
+    /// clipped, through table `t` of `cache`: each colour underneath is
+    /// mixed once per chart, and runs of one colour are filled at once.
+    fn blend_rect_through(
+        &mut self,
+        cache: &mut Blends,
+        t: usize,
+        color: [u8; 3],
+        (x0, y0, x1, y1): (i32, i32, i32, i32),
+    ) {
+        let (w, h) = (self.width as i32, self.height as i32);
+        let (x0, x1) = (x0.clamp(0, w) as usize, x1.clamp(0, w) as usize);
+        if x1 <= x0 {
+            return;
+        }
+        let level = FADED_TWELFTHS as u8;
+        for y in y0.clamp(0, h)..y1.clamp(0, h) {
+            let row = y as usize * self.width as usize;
+            let mut x = x0;
+            while x < x1 {
+                let old = self.pixels[row + x];
+                let run = self.pixels[row + x..row + x1]
+                    .iter()
+                    .position(|&p| p != old)
+                    .unwrap_or(x1 - x);
+                let key = usize::from(old) * LEVELS + usize::from(level);
+                let mut new = cache.tables[t].1[key];
+                if new == 0 {
+                    let c = mix(
+                        color,
+                        self.palette.colors[usize::from(old)],
+                        FADED_TWELFTHS,
+                        LEVELS as u16 - 1,
+                    );
+                    new = u16::from(self.palette.intern(c)) + 1;
+                    cache.tables[t].1[key] = new;
+                }
+                self.pixels[row + x..row + x + run].fill((new - 1) as u8);
+                x += run;
+            }
+        }
+    }
+
     /// [`Canvas::blend`] through `cache`.
     fn blend_cached(&mut self, cache: &mut Blends, x: i32, y: i32, color: [u8; 3], level: u8) {
         let t = cache.table(color);
@@ -119,19 +129,27 @@ impl Canvas {
     }
 
     /// [`Canvas::blend`] through table `t` of `cache` (`color`'s).
-    fn blend_through(&mut self, cache: &mut Blends, t: usize, x: i32, y: i32, color: [u8; 3], level: u8) {
+    fn blend_through(
+        &mut self,
+        cache: &mut Blends,
+        t: usize,
+        x: i32,
+        y: i32,
+        color: [u8; 3],
+        level: u8,
+    ) {
         if x < 0 || y < 0 || x as u32 >= self.width || y as u32 >= self.height {
             return;
         }
         let at = y as usize * self.width as usize + x as usize;
         let key = usize::from(self.pixels[at]) * LEVELS + usize::from(level.min(COVERAGE_LEVELS));
         let known = cache.tables[t].1[key];
-        if known != u16::MAX {
-            self.pixels[at] = known as u8;
+        if known != 0 {
+            self.pixels[at] = (known - 1) as u8;
             return;
         }
         self.blend(x, y, color, level);
-        cache.tables[t].1[key] = u16::from(self.pixels[at]);
+        cache.tables[t].1[key] = u16::from(self.pixels[at]) + 1;
     }
 }
 
@@ -150,15 +168,11 @@ pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
                 x1,
                 y1,
             } => match ink {
-                Ink::Faded(_) => canvas.blend_rect(
-                    inks.rgb(*ink),
-                    FADED_TWELFTHS,
-                    u16::from(COVERAGE_LEVELS),
-                    *x0,
-                    *y0,
-                    *x1,
-                    *y1,
-                ),
+                Ink::Faded(_) => {
+                    let color = inks.rgb(*ink);
+                    let t = blends.table(color);
+                    canvas.blend_rect_through(&mut blends, t, color, (*x0, *y0, *x1, *y1));
+                }
                 _ => {
                     let i = canvas.palette.intern(inks.rgb(*ink));
                     canvas.fill(i, *x0, *y0, *x1, *y1);
@@ -212,32 +226,66 @@ pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
 /// painted twice): coverage is `width / 2 + 1/2` less the distance from
 /// the pixel's centre to the nearest segment, clamped to 0..1 (a box
 /// filter's coverage of a straight edge), quantized to the text's levels.
+/// Each segment visits only the pixels within reach of it: along its
+/// longer axis, a short run across (the work is the line's length times
+/// its width, however steep).
 pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(u32, u8)> {
     let half = width / 2.0;
     let reach = half + 0.5;
     let mut hits: Vec<(u32, u8)> = Vec::new();
+    let (wi, hi) = (w as i32, h as i32);
     for seg in points.windows(2) {
         let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
-        let x0 = (ax.min(bx) - reach).floor().max(0.0) as i32;
-        let x1 = (ax.max(bx) + reach).ceil().min(w as f32 - 1.0) as i32;
-        let y0 = (ay.min(by) - reach).floor().max(0.0) as i32;
-        let y1 = (ay.max(by) + reach).ceil().min(h as f32 - 1.0) as i32;
+        if !(ax.is_finite() && ay.is_finite() && bx.is_finite() && by.is_finite()) {
+            continue;
+        }
         let (dx, dy) = (bx - ax, by - ay);
         let len2 = dx * dx + dy * dy;
-        for y in y0..=y1 {
-            for x in x0..=x1 {
-                let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-                let t = if len2 > 0.0 {
-                    (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0)
+        let mut visit = |x: i32, y: i32| {
+            if x < 0 || y < 0 || x >= wi || y >= hi {
+                return;
+            }
+            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+            let t = if len2 > 0.0 {
+                (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let (cx, cy) = (ax + t * dx - px, ay + t * dy - py);
+            let d = libm::sqrtf(cx * cx + cy * cy);
+            let c = (reach - d).clamp(0.0, 1.0).min(width);
+            let level = libm::roundf(c * f32::from(COVERAGE_LEVELS)) as u8;
+            if level > 0 {
+                hits.push((y as u32 * w + x as u32, level));
+            }
+        };
+        let r = libm::ceilf(reach) as i32 + 1;
+        if dx.abs() >= dy.abs() {
+            let (x0, x1) = (
+                libm::floorf(ax.min(bx) - reach) as i32,
+                libm::ceilf(ax.max(bx) + reach) as i32,
+            );
+            for x in x0.max(-1)..=x1.min(wi) {
+                let t = if dx != 0.0 {
+                    ((x as f32 + 0.5 - ax) / dx).clamp(0.0, 1.0)
                 } else {
                     0.0
                 };
-                let (cx, cy) = (ax + t * dx - px, ay + t * dy - py);
-                let d = libm::sqrtf(cx * cx + cy * cy);
-                let c = (reach - d).clamp(0.0, 1.0).min(width);
-                let level = libm::roundf(c * f32::from(COVERAGE_LEVELS)) as u8;
-                if level > 0 {
-                    hits.push((y as u32 * w + x as u32, level));
+                let yc = libm::floorf(ay + t * dy) as i32;
+                for y in yc - r..=yc + r {
+                    visit(x, y);
+                }
+            }
+        } else {
+            let (y0, y1) = (
+                libm::floorf(ay.min(by) - reach) as i32,
+                libm::ceilf(ay.max(by) + reach) as i32,
+            );
+            for y in y0.max(-1)..=y1.min(hi) {
+                let t = ((y as f32 + 0.5 - ay) / dy).clamp(0.0, 1.0);
+                let xc = libm::floorf(ax + t * dx) as i32;
+                for x in xc - r..=xc + r {
+                    visit(x, y);
                 }
             }
         }

@@ -41,7 +41,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -99,6 +103,8 @@ impl Palette {
             .enumerate()
             .min_by_key(|(_, p)| dist(p))
             .unwrap_or((0, &c));
+        // Remembered, so the search is made once per colour.
+        self.index.insert(c, i as u8);
         i as u8
     }
 }

@@ -4,6 +4,7 @@
 //! canonical spelling and the demo page all read, and the spec's identity
 //! (ETag, storage key, [`identity`]).
 
+pub mod cost;
 pub mod format;
 pub mod identity;
 pub mod limits;

@@ -446,7 +446,7 @@ impl Raw {
                 ),
             ));
         }
-        Ok(ChartSpec {
+        let spec = ChartSpec {
             name: name.to_string(),
             kind: Kind::Histogram,
             format,
@@ -469,7 +469,24 @@ impl Raw {
             height,
             dpr,
             theme,
-        })
+        };
+        let cost = super::cost::estimate(&spec);
+        if cost > super::cost::FUEL_MAX {
+            let (param, fewer) = if spec.format == Format::Png {
+                ("w", "a smaller w, h or dpr, fewer series, marks or no kde")
+            } else {
+                ("values", "fewer values or series, or no kde")
+            };
+            return Err(ParamError::new(
+                param,
+                format!(
+                    "this chart would take about {} million operations to draw; at most {} million fit a request's CPU budget: use {fewer}",
+                    cost / 1_000_000,
+                    super::cost::FUEL_MAX / 1_000_000
+                ),
+            ));
+        }
+        Ok(spec)
     }
 }
 
@@ -559,13 +576,17 @@ fn parse_series(key: &str, raw: &str, positive: bool) -> Result<Vec<Vec<f64>>, P
         .map(|(s, part)| {
             part.split(',')
                 .enumerate()
-                .map(|(i, item)| {
-                    let what = if many {
-                        format!("{key} series {} item {}", s + 1, i + 1)
-                    } else {
-                        format!("{key} item {}", i + 1)
-                    };
-                    list_number(key, &what, item, positive)
+                .map(|(i, item)| match parse_number(item) {
+                    // The common case first: no message is built for it.
+                    Some(v) if v.abs() <= limits::VALUE_ABS_MAX && (!positive || v > 0.0) => Ok(v),
+                    _ => {
+                        let what = if many {
+                            format!("{key} series {} item {}", s + 1, i + 1)
+                        } else {
+                            format!("{key} item {}", i + 1)
+                        };
+                        list_number(key, &what, item, positive)
+                    }
                 })
                 .collect()
         })
@@ -699,7 +720,7 @@ fn check_binwidth(
     };
     let (klo, khi) = (libm::floor(lo / w), libm::ceil(hi / w));
     let bins = (khi - klo).max(1.0);
-    if !(bins <= limits::BINS_MAX as f64) {
+    if bins.is_nan() || bins > limits::BINS_MAX as f64 {
         return Err(ParamError::new(
             "binwidth",
             format!(

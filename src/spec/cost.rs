@@ -1,0 +1,94 @@
+//! What a spec costs to render, estimated before rendering: the storage
+//! tiers use it to skip lookups for cheap charts (`KV_POLICY`,
+//! `CACHE_POLICY`), and the parser refuses a chart whose estimate exceeds
+//! the free plan's CPU budget ([`FUEL_MAX`]) with a 400 that names the
+//! bound, so no accepted request can overrun it. tests/wasm_harness.rs
+//! renders the costliest accepted requests and checks them against the
+//! budget, so the estimate cannot be optimistic where it matters.
+
+use crate::spec::{Bins, ChartSpec, Data, Format, Mode};
+
+/// The most fuel (wasm operators) a request may cost: 98 million, about
+/// 7.5 ms at the 13 million a millisecond the harness measures, inside the
+/// free plan's 10 ms of CPU with room for the JavaScript glue.
+pub const FUEL_MAX: u64 = 98_000_000;
+
+/// The estimated fuel of rendering `spec`, fitted to the harness's
+/// measurements of renderer 9: about 10 per pixel, 160 per draw, 700 per
+/// value of the query (parsing), 2,000 per bin and series, 2.5 million per
+/// dpr squared for text and axes; several series add a pass over the
+/// pixels each (25 per pixel when translucent bars overlap, 12 otherwise);
+/// a KDE 1.5 million per series plus 30 per value, and its curve 3,000 per
+/// pixel of the picture's diagonal; log bins 600 and marks 300 per value;
+/// a reference line and its label 50 per pixel of height and 300,000; a
+/// number printed in the CSV or JSON 5,000. The data's terms are counted
+/// twice (the vocabulary's costliest requests measured two to three times
+/// their sum). Only a PNG fills pixels; the other formats cost their data
+/// (and the SVG its layout).
+pub fn estimate(spec: &ChartSpec) -> u64 {
+    let (w, h) = spec.pixel_size();
+    let pixels = u64::from(w) * u64::from(h);
+    let series = spec.data.series_count() as u64;
+    let (draws, values) = match &spec.data {
+        Data::Draws { n } => (u64::from(*n), 0),
+        Data::Values(v) => (0, v.iter().map(Vec::len).sum::<usize>() as u64),
+        Data::Counts { counts, .. } => (0, counts.iter().map(Vec::len).sum::<usize>() as u64),
+    };
+    let bins = match &spec.bins {
+        Bins::Count(b) => u64::from(*b),
+        Bins::Edges(e) => e.len() as u64,
+        Bins::Rule(_) | Bins::Width(_) => 100,
+    };
+    let dpr = u64::from(spec.dpr);
+    let kde = if spec.kde {
+        1_500_000 * series + 30 * (draws + values)
+    } else {
+        0
+    };
+    let log = if spec.xscale == crate::spec::Scale::Log {
+        600 * (draws + values)
+    } else {
+        0
+    };
+    let sorting = if spec.marks.is_empty() {
+        0
+    } else {
+        300 * (draws + values)
+    };
+    // The vocabulary's terms measured 2 to 3 times their sum when the KDE,
+    // log bins and marks come together: counted twice.
+    let data = 160 * draws + 2_000 * bins * series + 700 * values + kde + log + sorting;
+    let data = if spec.kde || !spec.marks.is_empty() || log > 0 {
+        data + 700 * values + kde + log + sorting + 2_000 * bins * series
+    } else {
+        data
+    };
+    let marks = spec.marks.len() as u64 * series;
+    // Numbers printed in the shortest round-trip form: about 5,000 each.
+    let curve_points = if spec.kde { 200 * series } else { 0 };
+    let printed = match spec.format {
+        Format::Csv => bins * (2 + series),
+        Format::Json => bins * (3 + 2 * series) + 2 * curve_points + 8 * series,
+        Format::Png | Format::Svg => 0,
+    };
+    let data = data + 5_000 * printed;
+    match spec.format {
+        Format::Png => {
+            let passes = match spec.mode {
+                _ if series < 2 => 0,
+                Mode::Overlay => 25 * series,
+                _ => 12 * series,
+            };
+            let diagonal = libm::sqrt((u64::from(w).pow(2) + u64::from(h).pow(2)) as f64) as u64;
+            let curves = if spec.kde {
+                3_000 * diagonal * series
+            } else {
+                0
+            };
+            let rules = marks * (50 * u64::from(h) + 300_000);
+            data + (10 + passes) * pixels + 2_500_000 * dpr * dpr + curves + rules
+        }
+        Format::Svg => data + 2_500_000 + marks * 300_000 + 2_000 * bins * series,
+        Format::Csv | Format::Json => data,
+    }
+}
