@@ -454,3 +454,30 @@ fn the_demo_page_has_this_builds_parameter_table() {
         assert!(on_disk.contains(&format!("\"name\": \"{}\"", p.name)));
     }
 }
+
+/// The cost bound refuses nothing renderer 8 drew: its costliest accepted
+/// requests (tests/wasm_harness.rs) still parse, in every format.
+#[test]
+fn the_cost_bound_keeps_every_older_chart() {
+    let values: Vec<String> = (0..10_000)
+        .map(|i| format!("{}", (i * 7919 % 10007) as f64 / 10.0))
+        .collect();
+    let values = values.join(",");
+    let cjk = "%E6%BC%A2".repeat(200);
+    let queries = [
+        "w=2048&h=2048".to_string(),
+        "w=4096&h=1024&n=100000&bins=1000&theme=dark".to_string(),
+        "w=2048&h=2048&n=100000&bins=1000".to_string(),
+        "w=682&h=682&dpr=3".to_string(),
+        "w=1365&h=341&dpr=3&n=100000&bins=1000".to_string(),
+        format!("w=682&h=682&dpr=3&n=100000&bins=1000&title={cjk}"),
+        format!("w=2048&h=2048&values={values}"),
+        format!("w=682&h=682&dpr=3&bins=1000&values={values}&title={cjk}"),
+    ];
+    for q in &queries {
+        for f in edgechart::spec::Format::ALL {
+            let r = edgechart::spec::parse_as(f, "l", Some(q), RouteKind::Named);
+            assert!(r.is_ok(), "{f:?} ?{}: {:?}", &q[..q.len().min(60)], r.err());
+        }
+    }
+}
