@@ -95,6 +95,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(read, z.len(), "bytes after the end of the stream");
     assert_eq!(written, input.len(), "inflated length");
     if let Some(at) = out.iter().zip(&input).position(|(a, b)| a != b) {
-        panic!("inflated byte {at} differs (len {}, row_len {row_len})", input.len());
+        panic!(
+            "inflated byte {at} differs (len {}, row_len {row_len})",
+            input.len()
+        );
     }
 });

@@ -7,10 +7,10 @@
 //! must inflate (miniz_oxide) to the scanlines.
 #![no_main]
 
-use edgechart::chart::theme::Colors;
-use edgechart::encode::png::{encode_png, scanlines};
+use edgechart::chart::theme::{Colors, Inks};
+use edgechart::encode::png::{encode_png, scanlines, scanlines8};
 use edgechart::raster::canvas::Canvas;
-use edgechart::raster::palette::{palette, PALETTE_LEN};
+use edgechart::raster::palette::Palette;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,19 +24,30 @@ fuzz_target!(|data: &[u8]| {
     }
     let pattern = data[3];
     let bytes = &data[4..];
-    let mut canvas = Canvas::new(width, height, palette(Colors::Light));
+    // The classic 16 colours (a 4-bit PNG), or, with the selector's top
+    // bit, a palette grown to up to 256 (an 8-bit PNG).
+    let mut palette = Palette::new(&Inks::new(Colors::Light, &[], 1));
+    if pattern & 0x80 != 0 {
+        for i in 0..u32::from(data[2]) * 4 {
+            palette.intern([(i * 7) as u8, (i * 13) as u8, (i / 3) as u8]);
+        }
+    }
+    let n = palette.colors.len().min(256) as u16;
+    let mut canvas = Canvas::new(width, height, palette);
     let w = width as usize;
-    let n = PALETTE_LEN as u8;
     for (i, p) in canvas.pixels.iter_mut().enumerate() {
         let (col, row) = (i % w, i / w);
         let b = bytes[i % bytes.len()];
         *p = match pattern % 4 {
-            0 => b % n,
+            0 => (u16::from(b) % n) as u8,
             // Runs: each input byte held for a stretch of the row.
-            1 => bytes[(col / (1 + usize::from(b % 97))) % bytes.len()] % n,
+            1 => (u16::from(bytes[(col / (1 + usize::from(b % 97))) % bytes.len()]) % n) as u8,
             // Rows repeating at a distance of (pattern / 4) rows.
-            2 => bytes[(col + (row % (1 + usize::from(pattern / 4))) * w) % bytes.len()] % n,
-            _ => (b ^ (i as u8 & 1) * 0xff) % n,
+            2 => {
+                (u16::from(bytes[(col + (row % (1 + usize::from(pattern / 4))) * w) % bytes.len()])
+                    % n) as u8
+            }
+            _ => (u16::from(b ^ (i as u8 & 1) * 0xff) % n) as u8,
         };
     }
     let png_bytes = encode_png(&canvas).expect("encodes");
@@ -68,5 +79,10 @@ fuzz_target!(|data: &[u8]| {
         at += 12 + len;
     }
     let inflated = miniz_oxide::inflate::decompress_to_vec_zlib(&idat).expect("inflates");
-    assert!(inflated == scanlines(&canvas.pixels, w), "scanlines differ");
+    let lines = if n <= 16 {
+        scanlines(&canvas.pixels, w)
+    } else {
+        scanlines8(&canvas.pixels, w)
+    };
+    assert!(inflated == lines, "scanlines differ");
 });

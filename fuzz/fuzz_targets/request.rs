@@ -17,7 +17,8 @@ use libfuzzer_sys::fuzz_target;
 fn field_value_ok(v: &str) -> bool {
     let b = v.as_bytes();
     b.len() <= 1024
-        && b.iter().all(|&c| c == b' ' || c == b'\t' || (0x21..=0x7e).contains(&c))
+        && b.iter()
+            .all(|&c| c == b' ' || c == b'\t' || (0x21..=0x7e).contains(&c))
         && !matches!(b.first(), Some(b' ' | b'\t'))
         && !matches!(b.last(), Some(b' ' | b'\t'))
 }
@@ -30,14 +31,20 @@ fn check(req: &Request, r: &Response) {
     );
     for (name, value) in &r.headers {
         assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':'));
-        assert!(field_value_ok(value), "header {name}: {value:?} for {req:?}");
+        assert!(
+            field_value_ok(value),
+            "header {name}: {value:?} for {req:?}"
+        );
     }
     assert!(r.get("Date").is_some());
     if r.status >= 400 {
         assert_eq!(r.get("Cache-Control"), Some("no-store"));
     }
     if r.status != 304 && !req.is_head() {
-        assert_eq!(r.get("Content-Length"), Some(r.body.len().to_string().as_str()));
+        assert_eq!(
+            r.get("Content-Length"),
+            Some(r.body.len().to_string().as_str())
+        );
         // Charts and the error images of `<img>` requests alike.
         if r.get("Content-Type") == Some("image/png") {
             let decoder = png::Decoder::new(std::io::Cursor::new(&r.body));
