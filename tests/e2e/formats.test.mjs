@@ -58,7 +58,10 @@ const BODY = {
   },
   json(buf) {
     const j = JSON.parse(buf.toString('utf8'));
-    assert.deepEqual(Object.keys(j), ['title', 'summary', 'bins']);
+    // Today's keys first, the vocabulary's after (new keys may be added).
+    assert.deepEqual(Object.keys(j), ['title', 'summary', 'bins', 'edges', 'series']);
+    assert.equal(j.edges.length, j.bins.length + 1);
+    assert.deepEqual(j.series[0].counts, j.bins.map((b) => b.count));
     assert.equal(j.title, 'Chart for "e2e-fmt"');
     assert.deepEqual(Object.keys(j.summary), ['count', 'min', 'max', 'mean', 'std_dev']);
     assert.equal(j.summary.count, 5);
