@@ -26,7 +26,7 @@ use wasmtime::StoreLimitsBuilder;
 
 /// Fuel budgets (fuel is wasmtime's count of executed operators: exact for
 /// a given module and input, unlike wall time, so noise cannot fail here).
-/// Measured with renderer 9: the classic chart 6.02 million as PNG (5.8
+/// Measured with renderer 9: the classic chart 6.03 million as PNG (5.8
 /// with renderer 8: the palette now grows on demand and a line of text
 /// blends once), 2.5 million as SVG, 1.3 and 1.6 million as CSV and JSON;
 /// the vocabulary's costliest accepted requests (8 series of 10,000

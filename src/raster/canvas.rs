@@ -191,22 +191,15 @@ pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
                     continue;
                 };
                 let t = blends.table(color);
-                for (row, line) in cover.levels.chunks_exact(cover.width).enumerate() {
-                    let v = cover.top + row as i32;
-                    for (col, &level) in line.iter().enumerate() {
-                        if level == 0 {
-                            continue;
-                        }
-                        let u = cover.left + col as i32;
-                        // Turned: pixel (u, v) covers (x + v, y - u - 1), as
-                        // SVG's rotate(-90) about (x, y) puts it.
-                        let (px, py) = if *turned {
-                            (*x + v, *y - u - 1)
-                        } else {
-                            (*x + u, *y + v)
-                        };
-                        canvas.blend_through(&mut blends, t, px, py, color, level);
-                    }
+                for (u, v, level) in cover.pixels() {
+                    // Turned: pixel (u, v) covers (x + v, y - u - 1), as
+                    // SVG's rotate(-90) about (x, y) puts it.
+                    let (px, py) = if *turned {
+                        (*x + v, *y - u - 1)
+                    } else {
+                        (*x + u, *y + v)
+                    };
+                    canvas.blend_through(&mut blends, t, px, py, color, level);
                 }
             }
             Mark::Line { ink, width, points } => {

@@ -27,6 +27,24 @@ pub struct Cover {
     pub levels: Vec<u8>,
 }
 
+impl Cover {
+    /// Every covered pixel, `(x, y, level)` from the line box's corner,
+    /// row by row.
+    pub fn pixels(&self) -> impl Iterator<Item = (i32, i32, u8)> + '_ {
+        self.levels
+            .iter()
+            .enumerate()
+            .filter(|(_, &level)| level > 0)
+            .map(|(i, &level)| {
+                (
+                    self.left + (i % self.width) as i32,
+                    self.top + (i / self.width) as i32,
+                    level,
+                )
+            })
+    }
+}
+
 /// Rasterizes lines of text; caches glyph bitmaps per size, so repeated
 /// digits in tick labels are rasterized once per chart.
 #[derive(Default)]
@@ -90,42 +108,6 @@ impl GlyphCache {
             levels,
         })
     }
-
-    /// Rasterizes `text` with its line box's top-left corner at `(x, y)`,
-    /// calling `plot(px, py, level)` for every pixel with coverage
-    /// `level / COVERAGE_LEVELS > 0`.
-    pub fn draw(
-        &mut self,
-        text: &str,
-        em_px: f32,
-        x: i32,
-        y: i32,
-        mut plot: impl FnMut(i32, i32, u8),
-    ) {
-        let (glyphs, _) = layout(text, em_px);
-        let (ascent, _) = line_metrics(em_px);
-        let baseline = y + ascent;
-        for (id, pen) in glyphs {
-            let bitmap = self
-                .cache
-                .entry((id.0, em_px.to_bits()))
-                .or_insert_with(|| rasterize(id, em_px));
-            if bitmap.width == 0 {
-                continue;
-            }
-            for (row, line) in bitmap.coverage.chunks_exact(bitmap.width).enumerate() {
-                for (col, &level) in line.iter().enumerate() {
-                    if level > 0 {
-                        plot(
-                            x + pen + bitmap.left + col as i32,
-                            baseline + bitmap.top + row as i32,
-                            level,
-                        );
-                    }
-                }
-            }
-        }
-    }
 }
 
 fn rasterize(id: GlyphId, em_px: f32) -> GlyphBitmap {
@@ -161,10 +143,8 @@ mod tests {
     #[test]
     fn missing_glyphs_draw_the_placeholder() {
         let mut t = GlyphCache::new();
-        let mut missing = Vec::new();
-        t.draw("漢", 20.0, 0, 0, |x, y, l| missing.push((x, y, l)));
-        let mut square = Vec::new();
-        t.draw("\u{25A1}", 20.0, 0, 0, |x, y, l| square.push((x, y, l)));
+        let missing: Vec<_> = t.cover("漢", 20.0).unwrap().pixels().collect();
+        let square: Vec<_> = t.cover("\u{25A1}", 20.0).unwrap().pixels().collect();
         assert!(!missing.is_empty());
         assert_eq!(missing, square);
     }
@@ -175,12 +155,13 @@ mod tests {
         let text = "Chart for \"gjpq\" ÅÉ";
         let e = measure(text, 16.0);
         let mut n = 0;
-        t.draw(text, 16.0, 10, 20, |x, y, level| {
+        for (u, v, level) in t.cover(text, 16.0).unwrap().pixels() {
+            let (x, y) = (10 + u, 20 + v);
             n += 1;
             assert!(level <= COVERAGE_LEVELS);
             assert!((9..=10 + e.width + 1).contains(&x), "x {x}");
             assert!((20..20 + e.height + 1).contains(&y), "y {y}");
-        });
+        }
         assert!(n > 100);
     }
 }
