@@ -1,13 +1,14 @@
 //! edgechart: histogram charts by URL, rendered in WebAssembly at the edge.
 //!
 //! The folders follow a request: [`spec`] (query to canonical chart spec
-//! and identity), [`chart`] (data, bins, ticks, layout), [`raster`]
+//! and identity; [`dataset`] for data posted once and charted by id), [`chart`] (data, bins, ticks, layout), [`raster`]
 //! (pixels), [`encode`] (bytes), [`serve`] (HTTP rules and the lookup,
 //! render and store flow against a storage trait), and `adapters` (the
 //! runtimes). Everything but the adapters is pure: no I/O, no clock, no
 //! runtime types.
 
 pub mod chart;
+pub mod dataset;
 pub mod encode;
 pub mod font;
 pub mod raster;

@@ -4,7 +4,8 @@
 //!
 //! Protocol (all integers little-endian, pointers into this module's memory):
 //! - `handle(ptr, len) -> u64`: the request is JSON
-//!   `{"method", "target", "headers": {name: value}}`; the result packs
+//!   `{"method", "target", "headers": {name: value}, "body"}` (the body is
+//!   text, for `POST /data`); the result packs
 //!   `ptr << 32 | len` of `status u32 | head_len u32 | head JSON | body`,
 //!   freed by the host with `dealloc`.
 //! - `after_response()`: makes the stores the flow asked for (the Worker's
@@ -42,6 +43,8 @@ extern "C" {
 
 const TIER_EDGE: u32 = 0;
 const TIER_KV: u32 = 1;
+/// The data sets of `POST /data` (the Worker's `DATA` binding).
+const TIER_DATA: u32 = 2;
 
 thread_local! {
     static PENDING: RefCell<Option<WriteBack>> = const { RefCell::new(None) };
@@ -96,9 +99,19 @@ pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
             req.if_none_match = header("if-none-match");
             req.if_modified_since = header("if-modified-since");
             req.accept = header("accept");
+            req.content_type = header("content-type");
+            let req = req.with_body(w.body.as_bytes());
             let panic_in_lookup = w.headers.contains_key("x-harness-panic");
             let (cache, kv) = HostStore::tiers(panic_in_lookup);
-            let outcome = HOT.with(|hot| block_on(flow::handle(&req, hot, &cache, &kv, &HostEnv)));
+            let data = HostStore {
+                tier: TIER_DATA,
+                panic_on_get: false,
+            };
+            let outcome = HOT.with(|hot| {
+                block_on(flow::handle_with_data(
+                    &req, hot, &cache, &kv, &data, &HostEnv,
+                ))
+            });
             for line in &outcome.log {
                 host_log(line);
             }
@@ -139,6 +152,8 @@ struct WireRequest {
     target: String,
     #[serde(default)]
     headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: String,
 }
 
 struct HostEnv;

@@ -19,6 +19,8 @@ const RENDER_BUDGET_BINDING: &str = "RENDER_LIMITER";
 const RETRY_AFTER_SECONDS: u32 = 60;
 /// KV binding name (wrangler.toml `[[kv_namespaces]]`).
 const KV_BINDING: &str = "CHARTS";
+/// The data sets of `POST /data`: their own namespace, without expiry.
+const DATA_BINDING: &str = "DATA";
 /// Seconds a KV entry lives unless `CHART_TTL_SECONDS` says otherwise (30 days).
 const DEFAULT_TTL: u64 = 30 * 24 * 3600;
 /// KV refuses expiration TTLs under 60 seconds.
@@ -39,6 +41,11 @@ struct Isolate {
     cache_policy: TierPolicy,
     budget_on: bool,
     ttl: u64,
+    /// `DATA_VALUES_MAX`: how many numbers a posted data set may hold.
+    data_values_max: usize,
+    /// `DATA_STORE_FAULT` (a test switch): `put` or `get` makes the data
+    /// store fail, as an outage would.
+    data_fault: String,
 }
 
 thread_local! {
@@ -62,6 +69,8 @@ fn isolate(env: &Env) -> &'static Isolate {
                 cache_policy: tier_policy("CACHE_POLICY", var("CACHE_POLICY")),
                 budget_on: var("RENDER_BUDGET").is_some_and(|v| v.trim() == "on"),
                 ttl: ttl(var("CHART_TTL_SECONDS")),
+                data_values_max: data_values_max(var("DATA_VALUES_MAX")),
+                data_fault: var("DATA_STORE_FAULT").unwrap_or_default(),
             }))
         })
     })
@@ -88,41 +97,67 @@ fn fallback_500() -> worker::Result<worker::Response> {
     to_worker(r, false)
 }
 
-async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
+async fn answer(
+    mut req: worker::Request,
+    env: Env,
+    ctx: Context,
+) -> worker::Result<worker::Response> {
     // The runtime hands over the URL already serialized (WHATWG): split it
     // here instead of parsing it again with the `url` crate (whose parser
     // and IDNA code would be 20 KB of the gzipped Worker for no check).
     let url = req.inner().url();
     let (origin, path, query) = crate::serve::http::split_url(&url);
     let header = |name: &str| req.headers().get(name).ok().flatten();
-    let core = Request {
+    let method = req.inner().method();
+    let mut core = Request {
         // The method as sent: workers-rs' `Method` maps every method it
         // does not know (PROPFIND, MKCOL, ...) to GET.
-        method: req.inner().method(),
+        method: method.clone(),
         path: path.to_string(),
         query: query.map(str::to_string),
         if_none_match: header("if-none-match"),
         if_modified_since: header("if-modified-since"),
         accept: header("accept"),
+        content_type: header("content-type"),
+        body: Vec::new(),
+        body_over: false,
     };
+    let client_ip = header("cf-connecting-ip");
+    // Only `POST /data` has a body worth reading, and never past the bound.
+    if method == "POST" && path == "/data" {
+        let declared = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > crate::dataset::BODY_MAX as u64) {
+            core.body_over = true;
+        } else {
+            (core.body, core.body_over) = read_body(&mut req).await?;
+        }
+    }
     let cache = CacheApi {
         origin: origin.to_string(),
     };
     let config = isolate(&env);
     let kv = KvTier {
         env: env.clone(),
-        ttl: config.ttl,
+        binding: KV_BINDING,
+        ttl: Some(config.ttl),
+        fault: "",
+    };
+    let data = KvTier {
+        env: env.clone(),
+        binding: DATA_BINDING,
+        ttl: None,
+        fault: &config.data_fault,
     };
     let host = WorkerHost {
         config: Some(config),
         budget: config.budget_on.then(|| Limiter::bind(&env)).flatten(),
         client: match config.budget_on {
-            true => header("cf-connecting-ip").unwrap_or_default(),
+            true => client_ip.unwrap_or_default(),
             false => String::new(),
         },
     };
     let hot = &config.hot;
-    let outcome = flow::handle(&core, hot, &cache, &kv, &host).await;
+    let outcome = flow::handle_with_data(&core, hot, &cache, &kv, &data, &host).await;
     // Logging and the stores wait until the response is on its way: in
     // `wait_until`, behind a zero timer (a macrotask, so after the handler
     // has returned), so neither is in the response's path.
@@ -143,6 +178,41 @@ async fn answer(req: worker::Request, env: Env, ctx: Context) -> worker::Result<
         }
     });
     to_worker(outcome.response, head)
+}
+
+/// The body, chunk by chunk, stopping once it passes the bound: `true`
+/// says it did (the rest is never read into memory).
+async fn read_body(req: &mut worker::Request) -> worker::Result<(Vec<u8>, bool)> {
+    use futures_core::Stream;
+    let mut stream = req.stream()?;
+    let mut body = Vec::new();
+    loop {
+        let next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await;
+        match next {
+            None => return Ok((body, false)),
+            Some(chunk) => {
+                let chunk = chunk?;
+                if body.len() + chunk.len() > crate::dataset::BODY_MAX {
+                    return Ok((Vec::new(), true));
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+    }
+}
+
+fn data_values_max(value: Option<String>) -> usize {
+    use crate::dataset::{VALUES_MAX_CEILING, VALUES_MAX_DEFAULT};
+    match value.map(|v| v.trim().parse::<usize>()) {
+        None => VALUES_MAX_DEFAULT,
+        Some(Ok(n)) if (1..=VALUES_MAX_CEILING).contains(&n) => n,
+        Some(_) => {
+            console_log!(
+                "DATA_VALUES_MAX is not a number from 1 to {VALUES_MAX_CEILING}; using {VALUES_MAX_DEFAULT}"
+            );
+            VALUES_MAX_DEFAULT
+        }
+    }
 }
 
 fn tier_policy(name: &str, value: Option<String>) -> TierPolicy {
@@ -226,6 +296,12 @@ impl Host for WorkerHost {
         self.config.map_or(&NO_KEYS, |c| &c.keys)
     }
 
+    fn data_values_max(&self) -> usize {
+        self.config.map_or(crate::dataset::VALUES_MAX_DEFAULT, |c| {
+            c.data_values_max
+        })
+    }
+
     async fn may_render(&self) -> Result<(), u32> {
         let Some(budget) = &self.budget else {
             return Ok(());
@@ -282,25 +358,34 @@ impl Limiter {
     }
 }
 
-/// KV: the global tier. A missing binding acts as an always-failing tier, so
-/// charts are still rendered (and the fault is visible).
-struct KvTier {
+/// A KV namespace: charts (global tier, with expiry) or data sets (no
+/// expiry). A missing binding acts as an always-failing tier, so charts
+/// are still rendered (and the fault is visible).
+struct KvTier<'a> {
     /// The binding is looked up only when KV is used: most requests are
     /// memory hits, 304s or cheap charts that never reach it.
     env: Env,
-    ttl: u64,
+    binding: &'static str,
+    /// Seconds an entry lives after its write; `None`: forever.
+    ttl: Option<u64>,
+    /// The test switch `DATA_STORE_FAULT`: `get` or `put` fails.
+    fault: &'a str,
 }
 
-impl KvTier {
+impl KvTier<'_> {
     fn kv(&self) -> Result<KvStore, StoreError> {
+        let binding = self.binding;
         self.env
-            .kv(KV_BINDING)
-            .map_err(|_| StoreError(format!("no KV binding named {KV_BINDING}")))
+            .kv(binding)
+            .map_err(|_| StoreError(format!("no KV binding named {binding}")))
     }
 }
 
-impl ChartStore for KvTier {
+impl ChartStore for KvTier<'_> {
     async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
+        if self.fault == "get" {
+            return Err(StoreError("DATA_STORE_FAULT=get (a test switch)".into()));
+        }
         let (body, meta) = self
             .kv()?
             .get(key)
@@ -314,16 +399,21 @@ impl ChartStore for KvTier {
     }
 
     async fn put(&self, key: &str, chart: &StoredChart) -> Result<(), StoreError> {
+        if self.fault == "put" {
+            return Err(StoreError("DATA_STORE_FAULT=put (a test switch)".into()));
+        }
         let meta: serde_json::Value =
             serde_json::from_str(&chart.meta).map_err(|e| StoreError(e.to_string()))?;
-        self.kv()?
+        let put = self
+            .kv()?
             .put_bytes(key, &chart.body)
             .and_then(|b| b.metadata(meta))
-            .map_err(|e| StoreError(e.to_string()))?
-            .expiration_ttl(self.ttl)
-            .execute()
-            .await
-            .map_err(|e| StoreError(e.to_string()))
+            .map_err(|e| StoreError(e.to_string()))?;
+        let put = match self.ttl {
+            Some(ttl) => put.expiration_ttl(ttl),
+            None => put,
+        };
+        put.execute().await.map_err(|e| StoreError(e.to_string()))
     }
 }
 

@@ -18,8 +18,14 @@ pub enum Place {
 /// The edges the histogram of `pooled` (all series' values, transformed:
 /// log10 under a log axis) has for `bins` over `range` (transformed too).
 /// Returns edges in the transformed space and whether they are equal
-/// (linspace's, so counting may compute a value's bin).
-pub fn edges(pooled: &[f64], bins: &Bins, range: Option<(f64, f64)>) -> (Vec<f64>, bool) {
+/// (linspace's, so counting may compute a value's bin). `sorted` says the
+/// pooled values are already in ascending order.
+pub fn edges(
+    pooled: &[f64],
+    bins: &Bins,
+    range: Option<(f64, f64)>,
+    sorted: bool,
+) -> (Vec<f64>, bool) {
     match bins {
         Bins::Edges(e) => (e.clone(), false),
         Bins::Width(w) => (width_edges(pooled, *w, range), false),
@@ -34,7 +40,9 @@ pub fn edges(pooled: &[f64], bins: &Bins, range: Option<(f64, f64)>) -> (Vec<f64
                 .copied()
                 .filter(|&x| x >= first && x <= last)
                 .collect();
-            inside.sort_unstable_by(f64::total_cmp);
+            if !sorted {
+                inside.sort_unstable_by(f64::total_cmp);
+            }
             let width = rule_width(*rule, &inside);
             let n = if width > 0.0 && width.is_finite() {
                 // A rule asking for more than the bound gets the bound.
@@ -174,7 +182,7 @@ mod tests {
     use crate::spec::Rule;
 
     fn counts(values: &[f64], bins: Bins) -> (Vec<f64>, Vec<usize>) {
-        let (e, equal) = edges(values, &bins, None);
+        let (e, equal) = edges(values, &bins, None, false);
         let mut c = vec![0; e.len() - 1];
         for &x in values {
             if let Place::Bin(i) = place(x, &e, equal) {
@@ -229,7 +237,7 @@ mod tests {
         // twenty million bins.
         let mut v: Vec<f64> = (0..10_000).map(|i| f64::from(i) / 1e4).collect();
         v.push(1e6);
-        let (e, _) = edges(&v, &Bins::Rule(Rule::Fd), None);
+        let (e, _) = edges(&v, &Bins::Rule(Rule::Fd), None, false);
         let width = {
             let mut s = v.clone();
             s.sort_unstable_by(f64::total_cmp);

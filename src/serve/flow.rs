@@ -15,7 +15,8 @@ use crate::serve::message::message_png;
 use crate::serve::sign::{verify, SigningKeys, NO_KEYS};
 use crate::serve::store::{ChartStore, HotCache, StoredChart};
 use crate::spec::identity::{identity, Identity};
-use crate::spec::{parse_as, Format, ParamError, RouteKind};
+use crate::serve::data;
+use crate::spec::{parse_as, ChartSpec, Format, ParamError, RouteKind};
 
 /// What the flow needs from its runtime besides storage: a clock, entropy,
 /// the owner's configuration, and the render budget.
@@ -41,6 +42,10 @@ pub trait Host {
     /// is about to happen: `Err(seconds)` says when to retry.
     async fn may_render(&self) -> Result<(), u32> {
         Ok(())
+    }
+    /// How many numbers a posted data set may hold (`DATA_VALUES_MAX`).
+    fn data_values_max(&self) -> usize {
+        crate::dataset::VALUES_MAX_DEFAULT
     }
 }
 
@@ -139,7 +144,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn only(response: Response) -> Outcome {
+    pub(crate) fn only(response: Response) -> Outcome {
         Outcome {
             response,
             write_back: None,
@@ -179,6 +184,11 @@ impl Outcome {
 pub enum Route<'a> {
     /// `/charts/{name}.{ext}`; the name is not yet validated.
     Chart(&'a str, Format),
+    /// `/charts/d/{id}.{ext}`: a chart of a stored data set; the id is not
+    /// yet validated.
+    Stored(&'a str, Format),
+    /// `/data`: `POST` stores a data set.
+    Data,
     /// `/random.{ext}`.
     Random(Format),
     /// A chart or random route with an extension no format has.
@@ -190,6 +200,8 @@ impl Route<'_> {
     pub fn name(&self) -> &'static str {
         match self {
             Route::Chart(..) => "chart",
+            Route::Stored(..) => "stored-chart",
+            Route::Data => "data",
             Route::Random(_) => "random",
             Route::UnknownFormat => "unknown-format",
             Route::NotFound => "not-found",
@@ -198,11 +210,14 @@ impl Route<'_> {
 
     /// Whether the route serves charts (signing and 405 apply).
     pub fn is_chart(&self) -> bool {
-        matches!(self, Route::Chart(..) | Route::Random(_))
+        matches!(self, Route::Chart(..) | Route::Stored(..) | Route::Random(_))
     }
 }
 
 pub fn route(path: &str) -> Route<'_> {
+    if path == "/data" {
+        return Route::Data;
+    }
     let Some((stem, ext)) = path.rsplit_once('.') else {
         return Route::NotFound;
     };
@@ -214,12 +229,16 @@ pub fn route(path: &str) -> Route<'_> {
         return Route::UnknownFormat;
     };
     match stem.strip_prefix("/charts/") {
-        Some(name) => Route::Chart(name, format),
+        Some(name) => match name.strip_prefix("d/") {
+            Some(id) => Route::Stored(id, format),
+            None => Route::Chart(name, format),
+        },
         None => Route::Random(format),
     }
 }
 
-/// Answers one request.
+/// Answers one request, with no store for data sets (`POST /data` answers
+/// 503 and stored charts 404): see [`handle_with_data`].
 pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
     hot: &HotCache,
@@ -227,7 +246,25 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
     kv: &K,
     host: &H,
 ) -> Outcome {
+    handle_with_data(req, hot, cache, kv, &data::NoDataStore, host).await
+}
+
+/// Answers one request; `data` keeps the data sets of `POST /data` (KV
+/// binding `DATA`, no expiry).
+pub async fn handle_with_data<E: ChartStore, K: ChartStore, D: ChartStore, H: Host>(
+    req: &Request,
+    hot: &HotCache,
+    cache: &E,
+    kv: &K,
+    data: &D,
+    host: &H,
+) -> Outcome {
     let chart_route = route(&req.path);
+    if chart_route == Route::Data {
+        let mut outcome = data::post(req, hot, data, host).await;
+        outcome.response.set("Date", date_now(host));
+        return outcome;
+    }
     // Signed URLs: checked before anything else on a chart route, 304s and
     // 405s included; a signed request does not spend the render budget
     // (the owner minted that URL).
@@ -277,8 +314,17 @@ pub async fn handle<E: ChartStore, K: ChartStore, H: Host>(
         }
         Route::Random(format) => random_chart(req, format, host, signed).await,
         Route::Chart(name, format) => {
-            named_chart(req, name, format, hot, cache, kv, host, signed).await
+            let stores = Stores { hot, cache, kv };
+            match parse_as(format, name, req.query.as_deref(), RouteKind::Named) {
+                Ok(spec) => chart(req, spec, &stores, host, signed).await,
+                Err(e) => Outcome::only(bad_request(req, &e)),
+            }
         }
+        Route::Stored(id, format) => {
+            let stores = Stores { hot, cache, kv };
+            data::stored_chart(req, id, format, &stores, data, host, signed).await
+        }
+        Route::Data => unreachable!("answered above"),
     };
     if req.is_head() {
         outcome.response.body.clear();
@@ -293,21 +339,23 @@ pub fn date_now<H: Host>(host: &H) -> String {
     httpdate::format((host.now_ms() / 1000.0) as u64)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn named_chart<E: ChartStore, K: ChartStore, H: Host>(
+/// The chart tiers: the isolate's memory, the Cache API and KV.
+pub struct Stores<'a, E, K> {
+    pub hot: &'a HotCache,
+    pub cache: &'a E,
+    pub kv: &'a K,
+}
+
+/// Answers for the chart `spec`: a 304 before any lookup, then memory, the
+/// Cache API and KV, then a render (named and stored charts alike).
+pub async fn chart<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
-    name: &str,
-    format: Format,
-    hot: &HotCache,
-    cache: &E,
-    kv: &K,
+    spec: ChartSpec,
+    stores: &Stores<'_, E, K>,
     host: &H,
     signed: bool,
 ) -> Outcome {
-    let spec = match parse_as(format, name, req.query.as_deref(), RouteKind::Named) {
-        Ok(spec) => spec,
-        Err(e) => return Outcome::only(bad_request(req, &e)),
-    };
+    let (hot, cache, kv) = (stores.hot, stores.cache, stores.kv);
     let id = identity(&spec);
     if not_modified(req, &id.etag, id.last_modified) {
         return Outcome::only(
@@ -488,7 +536,7 @@ async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
 }
 
 /// The 429 of a spent render budget.
-fn too_many_renders(req: &Request, retry_after: u32) -> Response {
+pub(crate) fn too_many_renders(req: &Request, retry_after: u32) -> Response {
     let mut r = error(
         req,
         429,
@@ -542,8 +590,8 @@ fn validators(r: Response, id: &Identity) -> Response {
 }
 
 /// Headers a page on another origin may read (the demo's panel reads them).
-const EXPOSED: &str =
-    "ETag, Last-Modified, X-Chart-Source, X-Chart-Fault, X-Chart-Error, Server-Timing";
+pub(crate) const EXPOSED: &str =
+    "ETag, Last-Modified, Location, X-Chart-Source, X-Chart-Fault, X-Chart-Error, Server-Timing";
 
 fn chart_response(
     id: &Identity,
@@ -603,7 +651,7 @@ async fn random_chart<H: Host>(req: &Request, format: Format, host: &H, signed: 
     }
 }
 
-fn bad_request(req: &Request, e: &ParamError) -> Response {
+pub(crate) fn bad_request(req: &Request, e: &ParamError) -> Response {
     error(req, 400, "Bad Request", &e.message, Some(&e.parameter))
 }
 

@@ -15,6 +15,13 @@ pub struct Request {
     pub if_none_match: Option<String>,
     pub if_modified_since: Option<String>,
     pub accept: Option<String>,
+    /// `Content-Type` of a body (`POST /data`).
+    pub content_type: Option<String>,
+    /// The body, as far as the adapter read it (only `POST /data` has one).
+    pub body: Vec<u8>,
+    /// The body was longer than [`crate::dataset::BODY_MAX`]: the adapter
+    /// stopped reading, and the answer is a 413.
+    pub body_over: bool,
 }
 
 impl Request {
@@ -42,8 +49,16 @@ impl Request {
             "if-none-match" => self.if_none_match = v,
             "if-modified-since" => self.if_modified_since = v,
             "accept" => self.accept = v,
+            "content-type" => self.content_type = v,
             _ => {}
         }
+        self
+    }
+
+    /// This request with `body`.
+    pub fn with_body(mut self, body: &[u8]) -> Request {
+        self.body_over = body.len() > crate::dataset::BODY_MAX;
+        self.body = body.to_vec();
         self
     }
 

@@ -40,6 +40,11 @@ impl SigningKeys {
         )
     }
 
+    /// The first key: the one the Worker signs the URLs it hands out with.
+    pub fn first(&self) -> Option<&[u8]> {
+        self.0.first().map(Vec::as_slice)
+    }
+
     pub fn is_enabled(&self) -> bool {
         !self.0.is_empty()
     }
@@ -98,6 +103,16 @@ pub fn split_signature(target: &str) -> (&str, Option<&str>) {
 
 /// Whether `target` carries a valid signature under one of `keys`.
 pub fn verify(keys: &SigningKeys, target: &str) -> Result<(), SignatureError> {
+    verify_with(keys, target, "")
+}
+
+/// [`verify`] of a signature over the target up to `sig` followed by
+/// `suffix` (`POST /data` signs a line feed and its body's digest too).
+pub fn verify_with(
+    keys: &SigningKeys,
+    target: &str,
+    suffix: &str,
+) -> Result<(), SignatureError> {
     let (message, sig) = split_signature(target);
     let has_sig_param = |t: &str| {
         t.split_once('?').is_some_and(|(_, q)| {
@@ -130,8 +145,9 @@ pub fn verify(keys: &SigningKeys, target: &str) -> Result<(), SignatureError> {
     // over all 43 bytes; `black_box` keeps the optimiser from turning it
     // into an early-exit compare).
     let mut matched = false;
+    let signed = format!("{message}{suffix}");
     for key in &keys.0 {
-        let expected = sign(key, message);
+        let expected = sign(key, &signed);
         let diff = expected
             .bytes()
             .zip(sig.bytes())

@@ -13,6 +13,11 @@ use crate::spec::{Bins, ChartSpec, Data, Format, Mode};
 /// free plan's 10 ms of CPU with room for the JavaScript glue.
 pub const FUEL_MAX: u64 = 98_000_000;
 
+/// Fuel per number of a stored data set charted from storage: its digest
+/// (SHA-256 of 8 bytes), the read back into `f64`s and the checks, and
+/// the summaries; measured by the harness (`stored_charts_cost_little`).
+pub const STORED_PER_VALUE: u64 = 600;
+
 /// The estimated fuel of rendering `spec`, fitted to the harness's
 /// measurements of renderer 9: about 10 per pixel, 160 per draw, 700 per
 /// value of the query (parsing), 2,000 per bin and series, 2.5 million per
@@ -57,9 +62,16 @@ pub fn estimate(spec: &ChartSpec) -> u64 {
     };
     // The vocabulary's terms measured 2 to 3 times their sum when the KDE,
     // log bins and marks come together: counted twice.
-    let data = 160 * draws + 2_000 * bins * series + 700 * values + kde + log + sorting;
+    // A stored data set comes sorted and parsed: reading and checking it
+    // costs [`STORED_PER_VALUE`] a number, binning a binary search per
+    // edge, percentiles nothing; a query's values cost their parsing.
+    let (per_value, sorting) = match spec.dataset {
+        Some(_) => (STORED_PER_VALUE, 0),
+        None => (700, sorting),
+    };
+    let data = 160 * draws + 2_000 * bins * series + per_value * values + kde + log + sorting;
     let data = if spec.kde || !spec.marks.is_empty() || log > 0 {
-        data + 700 * values + kde + log + sorting + 2_000 * bins * series
+        data + per_value * values + kde + log + sorting + 2_000 * bins * series
     } else {
         data
     };

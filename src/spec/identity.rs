@@ -98,6 +98,9 @@ mod tests {
         }
         assert_eq!(id("s", "values=1,2.0,3"), id("s", "values=1.0,2,3e0"));
         assert_eq!(id("s", "values=-0,1"), id("s", "values=0,1"));
+        // A histogram does not depend on the values' order: neither does its id.
+        assert_eq!(id("s", "values=1,2,3"), id("s", "values=3,1,2"));
+        assert_eq!(id("s", "values=1,2|3"), id("s", "values=2,1|3"));
     }
 
     #[test]
@@ -116,7 +119,7 @@ mod tests {
             assert_ne!(id("sales", q), base, "{q}");
         }
         assert_ne!(id("sales2", ""), base);
-        assert_ne!(id("s", "values=1,2"), id("s", "values=2,1"));
+        assert_ne!(id("s", "values=1,2"), id("s", "values=1,3"));
     }
 
     #[test]

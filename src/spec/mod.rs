@@ -12,7 +12,7 @@ pub mod params;
 pub mod query;
 
 pub use format::Format;
-pub use query::{parse, parse_as, ParamError, RouteKind};
+pub use query::{parse, parse_as, parse_stored, ParamError, RouteKind};
 
 /// An sRGB colour.
 pub type Rgb = [u8; 3];
@@ -22,7 +22,9 @@ pub type Rgb = [u8; 3];
 pub enum Data {
     /// `n` standard-normal draws seeded from the chart name (or fresh entropy).
     Draws { n: u32 },
-    /// The user's own finite numbers, one list per series.
+    /// The user's own finite numbers, one list per series, each sorted
+    /// ascending (a histogram does not depend on their order, and sorted
+    /// values are binned by binary search).
     Values(Vec<Vec<f64>>),
     /// Pre-binned data: `k` counts per series over `k + 1` shared edges.
     Counts {
@@ -258,6 +260,9 @@ pub struct ChartSpec {
     pub height: u32,
     pub dpr: u32,
     pub theme: Theme,
+    /// The id of the stored data set the data came from (`/charts/d/{id}`):
+    /// the identity spells the id instead of the numbers.
+    pub dataset: Option<String>,
 }
 
 impl ChartSpec {
@@ -288,6 +293,7 @@ impl ChartSpec {
             height: limits::HEIGHT_DEFAULT,
             dpr: 1,
             theme: Theme::Light,
+            dataset: None,
         }
     }
 
@@ -310,6 +316,10 @@ impl ChartSpec {
         s.push_str(&self.name);
         s.push_str(";kind=");
         s.push_str(self.kind.as_str());
+        if let Some(id) = &self.dataset {
+            s.push_str(";dataset=");
+            s.push_str(id);
+        }
         for p in params::PARAMS {
             if p.picture_only && !self.format.is_picture() {
                 continue;

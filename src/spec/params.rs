@@ -35,7 +35,8 @@ pub const PARAMS: &[Param] = &[
         choices: &[],
         picture_only: false,
         canonical: |s, out| {
-            if let Data::Values(series) = &s.data {
+            // A stored data set is spelled by its id (ChartSpec::canonical).
+            if let (Data::Values(series), None) = (&s.data, &s.dataset) {
                 numbers_by_series(series, out);
             }
         },
@@ -59,7 +60,7 @@ pub const PARAMS: &[Param] = &[
         choices: &[],
         picture_only: false,
         canonical: |s, out| {
-            if let Data::Counts { counts, .. } = &s.data {
+            if let (Data::Counts { counts, .. }, None) = (&s.data, &s.dataset) {
                 numbers_by_series(counts, out);
             }
         },
@@ -97,7 +98,8 @@ pub const PARAMS: &[Param] = &[
         choices: &[],
         picture_only: false,
         canonical: |s, out| {
-            if let Bins::Edges(e) = &s.bins {
+            let stored_counts = s.dataset.is_some() && matches!(s.data, Data::Counts { .. });
+            if let (Bins::Edges(e), false) = (&s.bins, stored_counts) {
                 numbers(e, out);
             }
         },

@@ -4,6 +4,8 @@
 use std::fmt::{self, Write as _};
 
 use super::params::{self, PARAMS};
+use crate::dataset::DataSet;
+
 use super::{
     default_title, limits, Bins, ChartSpec, Cumulative, Data, Format, Kind, MarkSpec, Mode, Norm,
     Rgb, Rule, Scale, Theme,
@@ -77,11 +79,13 @@ fn describe_char(c: char) -> String {
     }
 }
 
-/// Which route the spec is for: the random chart takes no `values`.
+/// Which route the spec is for: the random chart takes no `values`, and a
+/// stored data set's chart takes no data parameters (its data is stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteKind {
     Named,
     Random,
+    Stored,
 }
 
 /// Parses the query string of a PNG chart URL (the default format).
@@ -100,6 +104,22 @@ pub fn parse_as(
     if kind == RouteKind::Named {
         validate_name(name)?;
     }
+    parse_query(query)?.into_spec(format, name, kind, None)
+}
+
+/// Parses the query of `/charts/d/{id}.{ext}`: every parameter but the
+/// data ones, over the stored data set `set` (whose id names the chart).
+pub fn parse_stored(
+    format: Format,
+    id: &str,
+    query: Option<&str>,
+    set: &DataSet,
+) -> Result<ChartSpec, ParamError> {
+    parse_query(query)?.into_spec(format, id, RouteKind::Stored, Some(set))
+}
+
+/// The query's pairs, form-decoded, each in its row's slot.
+fn parse_query(query: Option<&str>) -> Result<Raw, ParamError> {
     let mut raw = Raw {
         given: vec![None; PARAMS.len()],
     };
@@ -148,7 +168,7 @@ pub fn parse_as(
         };
         raw.given[row] = Some(value);
     }
-    raw.into_spec(format, name, kind)
+    Ok(raw)
 }
 
 /// The query's parameters as given, one slot per row of [`PARAMS`].
@@ -180,12 +200,66 @@ impl Raw {
         Ok(())
     }
 
+    /// The data of a chart URL: `values` (each series sorted), `n` draws,
+    /// or `counts` over `edges`.
+    fn data(&self, edges: Option<&Vec<f64>>, log: bool) -> Result<Data, ParamError> {
+        Ok(match (self.get("values"), self.get("n"), self.get("counts")) {
+            (Some(v), _, _) => {
+                let mut series = parse_series("values", v, log)?;
+                for s in &mut series {
+                    s.sort_unstable_by(f64::total_cmp);
+                }
+                Data::Values(series)
+            }
+            (None, Some(n), _) => Data::Draws {
+                n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
+            },
+            (None, None, Some(c)) => {
+                let Some(edges) = edges else {
+                    return Err(ParamError::new(
+                        "counts",
+                        "counts needs edges: k counts per series over k+1 edges (edges=0,1,2,...)",
+                    ));
+                };
+                Data::Counts {
+                    counts: parse_counts(c, edges.len() - 1)?,
+                    edges: edges.clone(),
+                }
+            }
+            (None, None, None) => Data::Draws {
+                n: limits::N_DEFAULT,
+            },
+        })
+    }
+
     fn into_spec(
         self,
         format: Format,
         name: &str,
         kind: RouteKind,
+        stored: Option<&DataSet>,
     ) -> Result<ChartSpec, ParamError> {
+        if kind == RouteKind::Stored {
+            for p in ["values", "counts", "n"] {
+                if self.has(p) {
+                    return Err(ParamError::new(
+                        p,
+                        format!("{p} is not accepted on /charts/d/{{id}}: the chart's data is the stored data set"),
+                    ));
+                }
+            }
+            if matches!(stored.map(|s| &s.data), Some(Data::Counts { .. })) {
+                for p in ["edges", "bins", "binwidth", "range", "kde"] {
+                    if self.has(p) {
+                        return Err(conflict(
+                            p,
+                            "counts",
+                            "this data set is pre-binned (its counts and edges are stored)",
+                        ));
+                    }
+                }
+            }
+        }
         if kind == RouteKind::Random {
             for p in ["values", "counts", "edges"] {
                 if self.has(p) {
@@ -226,26 +300,9 @@ impl Raw {
             Some(e) => Some(parse_edges("edges", e, log)?),
             None => None,
         };
-        let data = match (self.get("values"), self.get("n"), self.get("counts")) {
-            (Some(v), _, _) => Data::Values(parse_series("values", v, log)?),
-            (None, Some(n), _) => Data::Draws {
-                n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
-            },
-            (None, None, Some(c)) => {
-                let Some(edges) = &edges else {
-                    return Err(ParamError::new(
-                        "counts",
-                        "counts needs edges: k counts per series over k+1 edges (edges=0,1,2,...)",
-                    ));
-                };
-                Data::Counts {
-                    counts: parse_counts(c, edges.len() - 1)?,
-                    edges: edges.clone(),
-                }
-            }
-            (None, None, None) => Data::Draws {
-                n: limits::N_DEFAULT,
-            },
+        let (data, edges) = match stored {
+            Some(set) => stored_data(set, edges, log)?,
+            None => (self.data(edges.as_ref(), log)?, edges),
         };
         if log && matches!(data, Data::Draws { .. }) {
             return Err(conflict(
@@ -255,6 +312,8 @@ impl Raw {
             ));
         }
         let series = data.series_count();
+        let stored_id = stored.map(|_| name.to_string());
+        let stored_labels = stored.map(DataSet::chart_labels).unwrap_or_default();
 
         let range = match self.get("range") {
             Some(r) => Some(parse_range(r, log)?),
@@ -360,7 +419,7 @@ impl Raw {
 
         let title = match self.get("title") {
             None => match kind {
-                RouteKind::Named => default_title(name),
+                RouteKind::Named | RouteKind::Stored => default_title(name),
                 RouteKind::Random => "Random chart".to_string(),
             },
             Some(t) => checked_text("title", t, limits::TITLE_MAX_CHARS)?,
@@ -374,7 +433,7 @@ impl Raw {
             Some(t) => checked_text("ylabel", t, limits::AXIS_LABEL_MAX_CHARS)?,
         };
         let labels = match self.get("labels") {
-            None => Vec::new(),
+            None => stored_labels,
             Some(l) => {
                 let labels: Vec<&str> = l.split('|').collect();
                 if labels.len() != series {
@@ -469,6 +528,7 @@ impl Raw {
             height,
             dpr,
             theme,
+            dataset: stored_id,
         };
         let cost = super::cost::estimate(&spec);
         if cost > super::cost::FUEL_MAX {
@@ -488,6 +548,31 @@ impl Raw {
         }
         Ok(spec)
     }
+}
+
+/// A stored data set's data, and its edges when pre-binned; under a log
+/// axis every value (or edge) must be above zero.
+fn stored_data(
+    set: &DataSet,
+    edges: Option<Vec<f64>>,
+    log: bool,
+) -> Result<(Data, Option<Vec<f64>>), ParamError> {
+    let lowest = match &set.data {
+        Data::Values(v) => v.iter().filter_map(|s| s.first()).fold(f64::INFINITY, |a, &b| a.min(b)),
+        Data::Counts { edges, .. } => edges[0],
+        Data::Draws { .. } => 0.0,
+    };
+    if log && lowest <= 0.0 {
+        return Err(conflict(
+            "xscale",
+            "the data set",
+            &format!("xscale=log needs every number > 0, and this data set holds {}", shortest(lowest)),
+        ));
+    }
+    Ok(match &set.data {
+        Data::Counts { edges, .. } => (set.data.clone(), Some(edges.clone())),
+        data => (data.clone(), edges),
+    })
 }
 
 /// A 400 for a word the parameter does not take, listing the ones it does.

@@ -71,14 +71,15 @@ pub fn compiled() -> &'static Compiled {
 
 // ---------------------------------------------------------------- host
 
-/// What the host keeps for the module: two tiers, fault switches, logs.
+/// What the host keeps for the module: three tiers (the Cache API, KV and
+/// the data sets), fault switches, logs.
 #[derive(Default)]
 pub struct HostState {
-    pub tiers: [HashMap<String, (String, Vec<u8>)>; 2],
-    pub fail_get: [bool; 2],
-    pub fail_put: [bool; 2],
-    pub gets: [u32; 2],
-    pub puts: [u32; 2],
+    pub tiers: [HashMap<String, (String, Vec<u8>)>; 3],
+    pub fail_get: [bool; 3],
+    pub fail_put: [bool; 3],
+    pub gets: [u32; 3],
+    pub puts: [u32; 3],
     pub staged: Option<Vec<u8>>,
     pub logs: Vec<String>,
     pub limits: StoreLimits,
@@ -273,10 +274,22 @@ impl Harness {
     }
 
     pub fn request(&mut self, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request_with_body(method, target, headers, "")
+    }
+
+    /// A request with a text body (`POST /data`).
+    pub fn request_with_body(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
         let req = serde_json::json!({
             "method": method,
             "target": target,
             "headers": headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect::<HashMap<_, _>>(),
+            "body": body,
         })
         .to_string();
         match self.call(req.as_bytes()) {
