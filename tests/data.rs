@@ -82,7 +82,12 @@ impl World {
 
     fn send(&self, req: Request) -> Response {
         let out = block_on(handle_with_data(
-            &req, &self.hot, &self.cache, &self.kv, &self.data, &self.host,
+            &req,
+            &self.hot,
+            &self.cache,
+            &self.kv,
+            &self.data,
+            &self.host,
         ));
         if let Some(wb) = &out.write_back {
             block_on(write_back(wb, &self.hot, &self.cache, &self.kv));
@@ -140,7 +145,10 @@ fn three_bodies_give_one_id_and_the_answer_names_every_url() {
     assert_eq!(body["numbers"], 5);
     assert_eq!(body["labels"], serde_json::json!(["before", "after"]));
     let plain = w.post("text/plain", "0.3 0.2\n0.1");
-    let unlabelled = w.post("application/json", r#"{"series":[{"values":[0.1,0.2,0.3]}]}"#);
+    let unlabelled = w.post(
+        "application/json",
+        r#"{"series":[{"values":[0.1,0.2,0.3]}]}"#,
+    );
     assert_eq!(id_of(&plain), id_of(&unlabelled));
     assert_ne!(id_of(&plain), id);
 }
@@ -161,7 +169,10 @@ fn the_held_id_of_a_golden_data_set() {
 #[test]
 fn a_stored_chart_is_the_chart_of_the_same_values_by_url() {
     let mut w = World::new(Owner::open());
-    let values = ["0.1,0.2,0.30000000000000004,1e-3,7,7,7,-2.5", "3,1.5,2.25,4"];
+    let values = [
+        "0.1,0.2,0.30000000000000004,1e-3,7,7,7,-2.5",
+        "3,1.5,2.25,4",
+    ];
     let body = format!(
         r#"{{"series":[{{"label":"a","values":[{}]}},{{"label":"b","values":[{}]}}]}}"#,
         values[0], values[1]
@@ -251,15 +262,28 @@ fn unknown_ids_data_parameters_and_bad_queries_are_refused() {
         (&format!("/charts/d/{id}.gif"), 404, ""),
         (&format!("/charts/d/{id}.png?values=1,2"), 400, "values"),
         (&format!("/charts/d/{id}.png?n=10"), 400, "n"),
-        (&format!("/charts/d/{id}.png?counts=1&edges=0,1"), 400, "counts"),
+        (
+            &format!("/charts/d/{id}.png?counts=1&edges=0,1"),
+            400,
+            "counts",
+        ),
         (&format!("/charts/d/{id}.png?mode=bar"), 400, "mode"),
         (&format!("/charts/d/{id}.png?labels=a"), 400, "labels"),
-        (&format!("/charts/d/{id}.png?xscale=log&range=1,2"), 400, "xscale"),
+        (
+            &format!("/charts/d/{id}.png?xscale=log&range=1,2"),
+            400,
+            "xscale",
+        ),
         (&format!("/charts/d/{id}.png?bins=0"), 400, "bins"),
     ];
     for (target, status, param) in cases {
         let r = w.get(target);
-        assert_eq!(r.status, *status, "{target}: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status,
+            *status,
+            "{target}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
         assert_eq!(r.get("Cache-Control"), Some("no-store"), "{target}");
         if !param.is_empty() {
             assert_eq!(r.get("X-Chart-Error"), Some(*param), "{target}");
@@ -282,13 +306,23 @@ fn post_answers_name_the_problem() {
     let cases: &[(&str, &[u8], u16, &str)] = &[
         ("image/png", b"1,2", 415, "content-type"),
         ("", b"1,2", 415, "content-type"),
-        ("text/plain; charset=iso-8859-1", b"1,2", 415, "content-type"),
+        (
+            "text/plain; charset=iso-8859-1",
+            b"1,2",
+            415,
+            "content-type",
+        ),
         ("text/plain", b"", 400, "body"),
         ("text/plain", b"1,2,abc", 400, "body"),
         ("text/plain", b"\xff\xfe1", 400, "body"),
         ("text/plain", b"1e309", 400, "body"),
         ("text/csv", b"a,b\n1,2,3\n", 400, "body"),
-        ("application/json", b"{\"series\":[{\"values\":[1],\"extra\":1}]}", 400, "body"),
+        (
+            "application/json",
+            b"{\"series\":[{\"values\":[1],\"extra\":1}]}",
+            400,
+            "body",
+        ),
         ("application/json", b"[1,2]", 400, "body"),
     ];
     for (ct, body, status, param) in cases {
@@ -297,7 +331,12 @@ fn post_answers_name_the_problem() {
             req = req.with_header("content-type", ct);
         }
         let r = w.send(req);
-        assert_eq!(r.status, *status, "{ct} {body:?}: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status,
+            *status,
+            "{ct} {body:?}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
         assert_eq!(r.get("X-Chart-Error"), Some(*param), "{ct} {body:?}");
         assert_eq!(r.get("Cache-Control"), Some("no-store"));
     }
@@ -316,7 +355,10 @@ fn post_answers_name_the_problem() {
     let pre = w.send(Request::new("OPTIONS", "/data"));
     assert_eq!(pre.status, 204);
     assert_eq!(pre.get("Access-Control-Allow-Origin"), Some("*"));
-    assert!(pre.get("Access-Control-Allow-Methods").unwrap().contains("POST"));
+    assert!(pre
+        .get("Access-Control-Allow-Methods")
+        .unwrap()
+        .contains("POST"));
     assert!(pre
         .get("Access-Control-Allow-Headers")
         .unwrap()
@@ -390,7 +432,11 @@ fn sixty_four_concurrent_posts_store_once_and_all_answer_201() {
         .with_header("content-type", "text/csv")
         .with_body(b"x\n1\n2\n3\n");
     let tasks: Vec<_> = (0..64)
-        .map(|_| async { handle_with_data(&req, &hot, &cache, &kv, &data, &host).await.response })
+        .map(|_| async {
+            handle_with_data(&req, &hot, &cache, &kv, &data, &host)
+                .await
+                .response
+        })
         .collect();
     let answers = run_all(tasks);
     assert!(answers.iter().all(|r| r.status == 201));
@@ -419,7 +465,11 @@ fn signed_posts_cover_the_body_and_hand_out_signed_urls() {
     };
     assert_eq!(post("/data", body).status, 403);
     let sig = sign(b"k2", &format!("/data\n{digest}"));
-    assert_eq!(post(&format!("/data?sig={sig}"), "1 2 4").status, 403, "another body");
+    assert_eq!(
+        post(&format!("/data?sig={sig}"), "1 2 4").status,
+        403,
+        "another body"
+    );
     let r = post(&format!("/data?sig={sig}"), body);
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
     let png = json(&r)["urls"]["png"].as_str().unwrap().to_string();
@@ -427,7 +477,11 @@ fn signed_posts_cover_the_body_and_hand_out_signed_urls() {
     assert_eq!(w.get(&png).status, 200);
     let unsigned = png.split('?').next().unwrap();
     assert_eq!(w.get(unsigned).status, 403);
-    assert_eq!(w.get(&sign_url(b"k1", &format!("{unsigned}?bins=2"))).status, 200);
+    assert_eq!(
+        w.get(&sign_url(b"k1", &format!("{unsigned}?bins=2")))
+            .status,
+        200
+    );
     // The preflight cannot carry a signature.
     assert_eq!(w.send(Request::new("OPTIONS", "/data")).status, 204);
 }
@@ -499,5 +553,29 @@ proptest! {
         let d = parse(BodyType::Plain, plain_with_one.as_bytes(), 100).unwrap();
         prop_assert_eq!(d.id(), b.id());
         prop_assert_ne!(a.id(), b.id());
+    }
+}
+
+proptest! {
+    /// Every decimal spelling reads as the standard library reads it, bit
+    /// for bit (the fast path and the fallback agree).
+    #[test]
+    fn numbers_read_as_the_standard_parser_reads_them(
+        sign in prop::sample::select(vec!["", "-", "+"]),
+        int in "[0-9]{0,20}",
+        frac in prop::option::of("[0-9]{0,20}"),
+        exp in prop::option::of(-330i32..330),
+    ) {
+        let mut t = format!("{sign}{int}");
+        if let Some(f) = &frac {
+            t.push('.');
+            t.push_str(f);
+        }
+        if let Some(e) = exp {
+            t.push_str(&format!("e{e}"));
+        }
+        let std: Option<f64> = t.parse::<f64>().ok().filter(|v| v.is_finite());
+        let ours = edgechart::dataset::body::number(&t);
+        prop_assert_eq!(ours.map(f64::to_bits), std.map(f64::to_bits), "{}", t);
     }
 }

@@ -16,7 +16,7 @@ use edgechart::raster::palette::Palette;
 /// The palette a one-series light chart starts with (16 colours).
 const PALETTE_LEN: usize = 16;
 use edgechart::encode::png::{encode_png, scanlines};
-use edgechart::serve::flow::handle;
+use edgechart::serve::flow::handle_with_data;
 use edgechart::serve::http::{if_none_match_matches, Request, Response};
 use edgechart::serve::store::HotCache;
 use edgechart::spec::{parse, RouteKind};
@@ -31,12 +31,17 @@ use png_rgb::decode_rgb;
 // ------------------------------------------------------------------ helpers
 
 fn send(req: &Request) -> Response {
-    let (cache, kv) = (MemoryStore::default(), MemoryStore::default());
-    block_on(handle(
+    let (cache, kv, data) = (
+        MemoryStore::default(),
+        MemoryStore::default(),
+        MemoryStore::default(),
+    );
+    block_on(handle_with_data(
         req,
         &HotCache::new(1 << 20),
         &cache,
         &kv,
+        &data,
         &FixedHost([3; 32]),
     ))
     .response
@@ -63,7 +68,7 @@ fn token_ok(name: &str) -> bool {
 /// Checks everything the contract promises of any answer; returns a
 /// description of the first broken promise.
 fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
-    if ![200, 304, 400, 404, 405].contains(&r.status) {
+    if ![200, 201, 204, 304, 400, 404, 405, 413, 415].contains(&r.status) {
         return Err(format!("status {}", r.status));
     }
     for (name, value) in &r.headers {
@@ -98,6 +103,14 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
     } else if let Some(len) = r.get("Content-Length") {
         if len != r.body.len().to_string() {
             return Err(format!("Content-Length {len} for {} bytes", r.body.len()));
+        }
+    }
+    if r.status == 201 {
+        let body: serde_json::Value =
+            serde_json::from_slice(&r.body).map_err(|e| format!("201 body: {e}"))?;
+        let id = body["id"].as_str().ok_or("201 without an id")?;
+        if r.get("Location") != Some(&*format!("/charts/d/{id}.png")) {
+            return Err("201 whose Location is not the id's chart".into());
         }
     }
     if r.status == 200 && !req.is_head() {
@@ -390,6 +403,8 @@ fn path() -> impl Strategy<Value = String> {
         1 => (prop::collection::vec(any::<u8>(), 0..12), ext())
             .prop_map(|(b, e)| format!("/charts/{}.{e}", escape_some(&b))),
         1 => ext().prop_map(|e| format!("/random.{e}")),
+        1 => ("[0-9a-f]{30,34}", ext()).prop_map(|(n, e)| format!("/charts/d/{n}.{e}")),
+        1 => Just("/data".to_string()),
         1 => "/[ -~]{0,30}",
     ]
 }
@@ -412,6 +427,8 @@ prop_compose! {
         inm in header(),
         ims in header(),
         accept in header(),
+        content_type in header(),
+        body in prop::collection::vec(any::<u8>(), 0..64),
     ) -> Request {
         Request {
             method: method.to_string(),
@@ -420,6 +437,9 @@ prop_compose! {
             if_none_match: inm,
             if_modified_since: ims,
             accept,
+            content_type,
+            body,
+            body_over: false,
         }
     }
 }

@@ -3,9 +3,10 @@
 //! provided by host imports (module `host`) instead of workers-rs.
 //!
 //! Protocol (all integers little-endian, pointers into this module's memory):
-//! - `handle(ptr, len) -> u64`: the request is JSON
-//!   `{"method", "target", "headers": {name: value}, "body"}` (the body is
-//!   text, for `POST /data`); the result packs
+//! - `handle(ptr, len) -> u64`: the request is `json_len u32 | JSON |
+//!   body`, the JSON `{"method", "target", "headers": {name: value}}` and
+//!   the body raw bytes (for `POST /data`; as a Worker gets them, unparsed);
+//!   the result packs
 //!   `ptr << 32 | len` of `status u32 | head_len u32 | head JSON | body`,
 //!   freed by the host with `dealloc`.
 //! - `after_response()`: makes the stores the flow asked for (the Worker's
@@ -87,7 +88,14 @@ pub unsafe extern "C" fn dealloc(ptr: *mut u8, len: u32) {
 #[no_mangle]
 pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
     let raw = std::slice::from_raw_parts(ptr, len as usize);
-    let parsed: Result<WireRequest, _> = serde_json::from_slice(raw);
+    let json_len = raw
+        .get(..4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let (json, body) = raw
+        .get(4..)
+        .unwrap_or(&[])
+        .split_at(json_len.min(raw.len().saturating_sub(4)));
+    let parsed: Result<WireRequest, _> = serde_json::from_slice(json);
     let response = match parsed {
         Err(e) => {
             host_log(&format!("harness: bad request JSON: {e}"));
@@ -100,7 +108,7 @@ pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
             req.if_modified_since = header("if-modified-since");
             req.accept = header("accept");
             req.content_type = header("content-type");
-            let req = req.with_body(w.body.as_bytes());
+            let req = req.with_body(body);
             let panic_in_lookup = w.headers.contains_key("x-harness-panic");
             let (cache, kv) = HostStore::tiers(panic_in_lookup);
             let data = HostStore {
@@ -152,8 +160,6 @@ struct WireRequest {
     target: String,
     #[serde(default)]
     headers: BTreeMap<String, String>,
-    #[serde(default)]
-    body: String,
 }
 
 struct HostEnv;

@@ -297,9 +297,8 @@ impl Host for WorkerHost {
     }
 
     fn data_values_max(&self) -> usize {
-        self.config.map_or(crate::dataset::VALUES_MAX_DEFAULT, |c| {
-            c.data_values_max
-        })
+        self.config
+            .map_or(crate::dataset::VALUES_MAX_DEFAULT, |c| c.data_values_max)
     }
 
     async fn may_render(&self) -> Result<(), u32> {

@@ -11,6 +11,8 @@
 //! decimal grammar as the URL's `values`), so one data set gives one
 //! canonical form whichever body carried it.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use super::{DataError, DataSet, BODY_MAX};
@@ -92,7 +94,8 @@ pub fn parse(kind: BodyType, body: &[u8], values_max: usize) -> Result<DataSet, 
 }
 
 /// A number as the URL's `values` spells it: a finite decimal, surrounding
-/// spaces ignored.
+/// spaces ignored, correctly rounded (the standard library's parser: a
+/// hand-written fast path measured slower in wasm).
 pub fn number(raw: &str) -> Option<f64> {
     let t = raw.trim();
     let looks_decimal = !t.is_empty()
@@ -131,7 +134,10 @@ impl Budget {
 fn not_a_number(where_: String, item: &str) -> DataError {
     DataError::bad(
         "body",
-        format!("{where_} is not a finite decimal number: {}", short(item.trim(), 40)),
+        format!(
+            "{where_} is not a finite decimal number: {}",
+            short(item.trim(), 40)
+        ),
     )
 }
 
@@ -152,19 +158,31 @@ fn plain(text: &str, values_max: usize) -> Result<DataSet, DataError> {
         ));
     }
     let mut series = Vec::with_capacity(parts.len());
+    // Bytes, not chars: every separator is ASCII, and a token with any
+    // other byte is no number.
+    let separator = |b: u8| b == b',' || b.is_ascii_whitespace();
     for (s, part) in parts.iter().enumerate() {
-        let mut values = Vec::new();
-        for (i, item) in part
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|t| !t.is_empty())
-            .enumerate()
-        {
+        let bytes = part.as_bytes();
+        let mut values = Vec::with_capacity(bytes.len() / 6);
+        let mut i = 0;
+        loop {
+            while i < bytes.len() && separator(bytes[i]) {
+                i += 1;
+            }
+            if i == bytes.len() {
+                break;
+            }
+            let start = i;
+            while i < bytes.len() && !separator(bytes[i]) {
+                i += 1;
+            }
+            let item = &part[start..i];
             budget.take()?;
             let v = number(item).ok_or_else(|| {
                 let at = if parts.len() > 1 {
-                    format!("series {} item {}", s + 1, i + 1)
+                    format!("series {} item {}", s + 1, values.len() + 1)
                 } else {
-                    format!("item {}", i + 1)
+                    format!("item {}", values.len() + 1)
                 };
                 not_a_number(at, item)
             })?;
@@ -183,7 +201,10 @@ fn csv(text: &str, values_max: usize) -> Result<DataSet, DataError> {
     };
     let mut rows = Rows::new(text);
     let Some(first) = rows.next_row()? else {
-        return Err(DataError::bad("body", "the CSV is empty: give a header row of labels and a column of numbers per series"));
+        return Err(DataError::bad(
+            "body",
+            "the CSV is empty: give a header row of labels and a column of numbers per series",
+        ));
     };
     let columns = first.len();
     if columns > limits::SERIES_MAX {
@@ -203,7 +224,7 @@ fn csv(text: &str, values_max: usize) -> Result<DataSet, DataError> {
     } else {
         first.iter().map(|c| c.trim().to_string()).collect()
     };
-    let mut add_row = |cells: &[String], line: usize| -> Result<(), DataError> {
+    let mut add_row = |cells: &[Cow<str>], line: usize| -> Result<(), DataError> {
         if cells.len() > columns {
             return Err(DataError::bad(
                 "body",
@@ -269,14 +290,26 @@ impl<'a> Rows<'a> {
         }
     }
 
-    fn next_row(&mut self) -> Result<Option<Vec<String>>, DataError> {
-        let bytes = self.text.as_bytes();
+    /// The next row's cells: slices of the text, copied only when quoted.
+    fn next_row(&mut self) -> Result<Option<Vec<Cow<'a, str>>>, DataError> {
+        let text = self.text;
+        let bytes = text.as_bytes();
         if self.at >= bytes.len() {
             return Ok(None);
         }
         self.line_of_row = self.line;
         let mut cells = Vec::new();
         let mut cell = String::new();
+        let mut was_quoted = false;
+        let finish = |cell: &mut String, was_quoted: &mut bool, piece: &'a str| {
+            if cell.is_empty() && !*was_quoted {
+                Cow::Borrowed(piece)
+            } else {
+                *was_quoted = false;
+                cell.push_str(piece);
+                Cow::Owned(std::mem::take(cell))
+            }
+        };
         let mut quoted = false;
         let mut start = self.at;
         let mut i = self.at;
@@ -285,13 +318,13 @@ impl<'a> Rows<'a> {
             if quoted {
                 match b {
                     b'"' if bytes.get(i + 1) == Some(&b'"') => {
-                        cell.push_str(&self.text[start..=i]);
+                        cell.push_str(&text[start..=i]);
                         i += 2;
                         start = i;
                         continue;
                     }
                     b'"' => {
-                        cell.push_str(&self.text[start..i]);
+                        cell.push_str(&text[start..i]);
                         quoted = false;
                         start = i + 1;
                     }
@@ -302,8 +335,9 @@ impl<'a> Rows<'a> {
                 continue;
             }
             match b {
-                b'"' if self.text[start..i].trim().is_empty() && cell.is_empty() => {
+                b'"' if text[start..i].trim().is_empty() && cell.is_empty() && !was_quoted => {
                     quoted = true;
+                    was_quoted = true;
                     start = i + 1;
                 }
                 b'"' => {
@@ -316,14 +350,12 @@ impl<'a> Rows<'a> {
                     ))
                 }
                 b',' => {
-                    cell.push_str(&self.text[start..i]);
-                    cells.push(std::mem::take(&mut cell));
+                    cells.push(finish(&mut cell, &mut was_quoted, &text[start..i]));
                     start = i + 1;
                 }
                 b'\n' => {
                     let end = if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i };
-                    cell.push_str(&self.text[start..end]);
-                    cells.push(cell);
+                    cells.push(finish(&mut cell, &mut was_quoted, &text[start..end]));
                     self.at = i + 1;
                     self.line += 1;
                     return Ok(Some(cells));
@@ -346,8 +378,11 @@ impl<'a> Rows<'a> {
         } else {
             bytes.len()
         };
-        cell.push_str(&self.text[start..end.max(start)]);
-        cells.push(cell);
+        cells.push(finish(
+            &mut cell,
+            &mut was_quoted,
+            &text[start..end.max(start)],
+        ));
         self.at = bytes.len();
         Ok(Some(cells))
     }
@@ -488,13 +523,48 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_the_standard_parsers() {
+        for t in [
+            "0",
+            "-0",
+            "61.2",
+            "0.1",
+            "0.30000000000000004",
+            "123456789012345",
+            "1e22",
+            "1e-22",
+            "9.99e21",
+            "-4.5E+3",
+            "+.5",
+            "5.",
+            "007",
+            "1e23",
+            "1e-23",
+            "0.000001",
+            "1.7976931348623157e308",
+        ] {
+            let want: f64 = t.parse().unwrap();
+            assert_eq!(number(t).map(f64::to_bits), Some(want.to_bits()), "{t}");
+        }
+        for t in [
+            "", "-", ".", "e5", "1e", "1e+", "1.2.3", "--1", "0x10", "inf", "nan", "1e400",
+        ] {
+            assert_eq!(number(t), None, "{t}");
+        }
+    }
+
+    #[test]
     fn quotes_commas_and_line_breaks() {
         let set = ok(BodyType::Csv, "\"a, \"\"b\"\"\",c\n\"1\",\"2\n\"\n3,4\n");
         assert_eq!(set.labels, vec!["a, \"b\"".to_string(), "c".to_string()]);
         assert_eq!(set.data, Data::Values(vec![vec![1.0, 3.0], vec![2.0, 4.0]]));
         // A line break inside a label is a control character.
-        assert!(err(BodyType::Csv, b"\"a\nb\"\n1\n").message.contains("control"));
-        assert!(err(BodyType::Csv, b"a\n\"1").message.contains("never closed"));
+        assert!(err(BodyType::Csv, b"\"a\nb\"\n1\n")
+            .message
+            .contains("control"));
+        assert!(err(BodyType::Csv, b"a\n\"1")
+            .message
+            .contains("never closed"));
         assert!(err(BodyType::Csv, b"a\n1\"2\n").message.contains("quote"));
     }
 

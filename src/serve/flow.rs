@@ -7,6 +7,7 @@ use std::future::Future;
 use std::task::Poll;
 
 use crate::render::{render_chart, render_with_seed};
+use crate::serve::data;
 use crate::serve::http::{
     not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE,
 };
@@ -15,7 +16,6 @@ use crate::serve::message::message_png;
 use crate::serve::sign::{verify, SigningKeys, NO_KEYS};
 use crate::serve::store::{ChartStore, HotCache, StoredChart};
 use crate::spec::identity::{identity, Identity};
-use crate::serve::data;
 use crate::spec::{parse_as, ChartSpec, Format, ParamError, RouteKind};
 
 /// What the flow needs from its runtime besides storage: a clock, entropy,
@@ -210,7 +210,10 @@ impl Route<'_> {
 
     /// Whether the route serves charts (signing and 405 apply).
     pub fn is_chart(&self) -> bool {
-        matches!(self, Route::Chart(..) | Route::Stored(..) | Route::Random(_))
+        matches!(
+            self,
+            Route::Chart(..) | Route::Stored(..) | Route::Random(_)
+        )
     }
 }
 
@@ -262,6 +265,9 @@ pub async fn handle_with_data<E: ChartStore, K: ChartStore, D: ChartStore, H: Ho
     let chart_route = route(&req.path);
     if chart_route == Route::Data {
         let mut outcome = data::post(req, hot, data, host).await;
+        if req.is_head() {
+            outcome.response.body.clear();
+        }
         outcome.response.set("Date", date_now(host));
         return outcome;
     }

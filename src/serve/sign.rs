@@ -108,11 +108,7 @@ pub fn verify(keys: &SigningKeys, target: &str) -> Result<(), SignatureError> {
 
 /// [`verify`] of a signature over the target up to `sig` followed by
 /// `suffix` (`POST /data` signs a line feed and its body's digest too).
-pub fn verify_with(
-    keys: &SigningKeys,
-    target: &str,
-    suffix: &str,
-) -> Result<(), SignatureError> {
+pub fn verify_with(keys: &SigningKeys, target: &str, suffix: &str) -> Result<(), SignatureError> {
     let (message, sig) = split_signature(target);
     let has_sig_param = |t: &str| {
         t.split_once('?').is_some_and(|(_, q)| {

@@ -13,10 +13,12 @@ use crate::spec::{Bins, ChartSpec, Data, Format, Mode};
 /// free plan's 10 ms of CPU with room for the JavaScript glue.
 pub const FUEL_MAX: u64 = 98_000_000;
 
-/// Fuel per number of a stored data set charted from storage: its digest
-/// (SHA-256 of 8 bytes), the read back into `f64`s and the checks, and
-/// the summaries; measured by the harness (`stored_charts_cost_little`).
-pub const STORED_PER_VALUE: u64 = 600;
+/// Fuel per number of a stored data set read from storage by a fresh
+/// isolate: its digest (SHA-256 of 8 bytes, about 400), the read back into
+/// `f64`s, the checks and the copies into memory. The harness measured up
+/// 600 to 1,600, 1,100 on average (`stored_charts_cost_little`); once in the isolate's memory a
+/// stored number costs about 60, less than a parsed one.
+pub const STORED_PER_VALUE: u64 = 1_200;
 
 /// The estimated fuel of rendering `spec`, fitted to the harness's
 /// measurements of renderer 9: about 10 per pixel, 160 per draw, 700 per
@@ -65,9 +67,9 @@ pub fn estimate(spec: &ChartSpec) -> u64 {
     // A stored data set comes sorted and parsed: reading and checking it
     // costs [`STORED_PER_VALUE`] a number, binning a binary search per
     // edge, percentiles nothing; a query's values cost their parsing.
-    let (per_value, sorting) = match spec.dataset {
-        Some(_) => (STORED_PER_VALUE, 0),
-        None => (700, sorting),
+    let (per_value, sorting, load) = match spec.dataset {
+        Some(_) => (60, 0, STORED_PER_VALUE * values),
+        None => (700, sorting, 0),
     };
     let data = 160 * draws + 2_000 * bins * series + per_value * values + kde + log + sorting;
     let data = if spec.kde || !spec.marks.is_empty() || log > 0 {
@@ -75,6 +77,7 @@ pub fn estimate(spec: &ChartSpec) -> u64 {
     } else {
         data
     };
+    let data = data + load;
     let marks = spec.marks.len() as u64 * series;
     // Numbers printed in the shortest round-trip form: about 5,000 each.
     let curve_points = if spec.kde { 200 * series } else { 0 };

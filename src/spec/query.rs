@@ -203,33 +203,35 @@ impl Raw {
     /// The data of a chart URL: `values` (each series sorted), `n` draws,
     /// or `counts` over `edges`.
     fn data(&self, edges: Option<&Vec<f64>>, log: bool) -> Result<Data, ParamError> {
-        Ok(match (self.get("values"), self.get("n"), self.get("counts")) {
-            (Some(v), _, _) => {
-                let mut series = parse_series("values", v, log)?;
-                for s in &mut series {
-                    s.sort_unstable_by(f64::total_cmp);
+        Ok(
+            match (self.get("values"), self.get("n"), self.get("counts")) {
+                (Some(v), _, _) => {
+                    let mut series = parse_series("values", v, log)?;
+                    for s in &mut series {
+                        crate::dataset::sort(s);
+                    }
+                    Data::Values(series)
                 }
-                Data::Values(series)
-            }
-            (None, Some(n), _) => Data::Draws {
-                n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
-            },
-            (None, None, Some(c)) => {
-                let Some(edges) = edges else {
-                    return Err(ParamError::new(
+                (None, Some(n), _) => Data::Draws {
+                    n: parse_int("n", n, limits::N_MIN, limits::N_MAX)?,
+                },
+                (None, None, Some(c)) => {
+                    let Some(edges) = edges else {
+                        return Err(ParamError::new(
                         "counts",
                         "counts needs edges: k counts per series over k+1 edges (edges=0,1,2,...)",
                     ));
-                };
-                Data::Counts {
-                    counts: parse_counts(c, edges.len() - 1)?,
-                    edges: edges.clone(),
+                    };
+                    Data::Counts {
+                        counts: parse_counts(c, edges.len() - 1)?,
+                        edges: edges.clone(),
+                    }
                 }
-            }
-            (None, None, None) => Data::Draws {
-                n: limits::N_DEFAULT,
+                (None, None, None) => Data::Draws {
+                    n: limits::N_DEFAULT,
+                },
             },
-        })
+        )
     }
 
     fn into_spec(
@@ -558,7 +560,10 @@ fn stored_data(
     log: bool,
 ) -> Result<(Data, Option<Vec<f64>>), ParamError> {
     let lowest = match &set.data {
-        Data::Values(v) => v.iter().filter_map(|s| s.first()).fold(f64::INFINITY, |a, &b| a.min(b)),
+        Data::Values(v) => v
+            .iter()
+            .filter_map(|s| s.first())
+            .fold(f64::INFINITY, |a, &b| a.min(b)),
         Data::Counts { edges, .. } => edges[0],
         Data::Draws { .. } => 0.0,
     };
@@ -566,7 +571,10 @@ fn stored_data(
         return Err(conflict(
             "xscale",
             "the data set",
-            &format!("xscale=log needs every number > 0, and this data set holds {}", shortest(lowest)),
+            &format!(
+                "xscale=log needs every number > 0, and this data set holds {}",
+                shortest(lowest)
+            ),
         ));
     }
     Ok(match &set.data {

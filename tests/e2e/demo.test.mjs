@@ -529,3 +529,33 @@ test('keyboard and phone width', async () => {
   assert.deepEqual(unlabeledNow, []);
   await page.close();
 });
+
+test('the data panel: paste a CSV, it is posted from the page, the permanent URLs and the chart appear', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(new URL(r.url()).pathname); });
+  await page.goto(w.url + '/');
+  const rows = ['before,after', ...Array.from({ length: 300 }, (_, i) =>
+    `${(60 + 10 * Math.sin(i)).toFixed(1)},${(i % 7 === 0 ? '' : (55 + 8 * Math.cos(i * 1.3)).toFixed(2))}`)];
+  await page.fill('#csv', rows.join('\n'));
+  await page.click('#upload-button');
+  await page.waitForFunction(() => !document.getElementById('upload-result').hidden, null, { timeout: 20_000 });
+  assert.deepEqual(posts, ['/data'], 'posted to its own origin');
+  const status = await page.textContent('#upload-status');
+  assert.match(status, /Stored 557 numbers as [0-9a-f]{32}/);
+  const links = await page.$$eval('#upload-urls a', (as) => as.map((a) => [a.dataset.format, a.href]));
+  assert.deepEqual(links.map((l) => l[0]), ['png', 'svg', 'csv', 'json']);
+  for (const [f, href] of links) {
+    assert.ok(href.startsWith(`${w.url}/charts/d/`) && href.endsWith(`.${f}`), href);
+    assert.equal((await fetch(href)).status, 200, href);
+  }
+  const [width, height] = await previewSize(page, '/charts/d/', 'upload-chart');
+  assert.deepEqual([width, height], [640, 480]);
+  await page.locator('.upload').screenshot({ path: join(out, 'demo-data.png') });
+  // A bad CSV says what is wrong, in the page.
+  await page.fill('#csv', 'a\nnot-a-number\n');
+  await page.click('#upload-button');
+  await page.waitForFunction(() => document.getElementById('upload-status').className === 'error', null, { timeout: 20_000 });
+  assert.match(await page.textContent('#upload-status'), /400.*CSV line 2 column 1/);
+  await page.close();
+});

@@ -289,10 +289,14 @@ impl Harness {
             "method": method,
             "target": target,
             "headers": headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect::<HashMap<_, _>>(),
-            "body": body,
         })
         .to_string();
-        match self.call(req.as_bytes()) {
+        // The module's framing: the JSON's length, the JSON, the raw body.
+        let mut framed = (req.len() as u32).to_le_bytes().to_vec();
+        framed.extend_from_slice(req.as_bytes());
+        framed.extend_from_slice(body.as_bytes());
+        let req = framed;
+        match self.call(&req) {
             Ok(reply) => reply,
             Err(trap) => {
                 // What the Worker's shim does after a Wasm trap: answer 500,
