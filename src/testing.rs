@@ -66,6 +66,57 @@ impl Host for FixedHost {
     }
 }
 
+/// A [`Host`] with what an owner turns on: signing keys
+/// (`CHART_SIGNING_KEYS`), a render budget of `renders_left` renders
+/// (`RENDER_BUDGET`) and a data set bound (`DATA_VALUES_MAX`); the clock
+/// of [`FixedHost`], fixed entropy, every tier used.
+pub struct Owner {
+    pub keys: crate::serve::sign::SigningKeys,
+    pub renders_left: std::cell::Cell<u32>,
+    pub values_max: usize,
+}
+
+impl Owner {
+    /// Signing with `keys` (comma-separated; none: off), `renders` renders.
+    pub fn new(keys: &str, renders: u32) -> Owner {
+        Owner {
+            keys: crate::serve::sign::SigningKeys::parse(keys),
+            renders_left: std::cell::Cell::new(renders),
+            values_max: crate::dataset::VALUES_MAX_DEFAULT,
+        }
+    }
+}
+
+impl Host for Owner {
+    fn now_ms(&self) -> f64 {
+        FIXED_NOW_MS
+    }
+    fn random_seed(&self) -> [u8; 32] {
+        [9; 32]
+    }
+    fn kv_policy(&self) -> crate::serve::flow::TierPolicy {
+        crate::serve::flow::TierPolicy::Always
+    }
+    fn cache_policy(&self) -> crate::serve::flow::TierPolicy {
+        crate::serve::flow::TierPolicy::Always
+    }
+    fn signing_keys(&self) -> &crate::serve::sign::SigningKeys {
+        &self.keys
+    }
+    fn data_values_max(&self) -> usize {
+        self.values_max
+    }
+    async fn may_render(&self) -> Result<(), u32> {
+        match self.renders_left.get() {
+            0 => Err(60),
+            n => {
+                self.renders_left.set(n - 1);
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Runs a future whose I/O completes synchronously (the in-memory store, the
 /// harness's host calls) to completion.
 pub fn block_on<F: Future>(future: F) -> F::Output {

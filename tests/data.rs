@@ -6,60 +6,14 @@ use std::cell::Cell;
 
 use edgechart::dataset::body::{parse, BodyType};
 use edgechart::dataset::{self, DataSet};
-use edgechart::serve::flow::{handle_with_data, write_back, Host, TierPolicy};
+use edgechart::serve::flow::{handle_with_data, write_back};
 use edgechart::serve::http::{Request, Response};
 use edgechart::serve::sign::{sign, sign_url, SigningKeys};
 use edgechart::serve::store::HotCache;
 use edgechart::spec::Format;
-use edgechart::testing::{block_on, run_all, FixedHost, MemoryStore, Yielding};
+use edgechart::testing::{block_on, run_all, MemoryStore, Owner, Yielding};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
-
-struct Owner {
-    keys: SigningKeys,
-    values_max: usize,
-    renders_left: Cell<u32>,
-}
-
-impl Owner {
-    fn open() -> Owner {
-        Owner {
-            keys: SigningKeys::default(),
-            values_max: dataset::VALUES_MAX_DEFAULT,
-            renders_left: Cell::new(u32::MAX),
-        }
-    }
-}
-
-impl Host for Owner {
-    fn now_ms(&self) -> f64 {
-        FixedHost([0; 32]).now_ms()
-    }
-    fn random_seed(&self) -> [u8; 32] {
-        [7; 32]
-    }
-    fn kv_policy(&self) -> TierPolicy {
-        TierPolicy::Always
-    }
-    fn cache_policy(&self) -> TierPolicy {
-        TierPolicy::Always
-    }
-    fn signing_keys(&self) -> &SigningKeys {
-        &self.keys
-    }
-    fn data_values_max(&self) -> usize {
-        self.values_max
-    }
-    async fn may_render(&self) -> Result<(), u32> {
-        match self.renders_left.get() {
-            0 => Err(60),
-            n => {
-                self.renders_left.set(n - 1);
-                Ok(())
-            }
-        }
-    }
-}
 
 struct World {
     hot: HotCache,
@@ -124,7 +78,7 @@ fn id_of(r: &Response) -> String {
 
 #[test]
 fn three_bodies_give_one_id_and_the_answer_names_every_url() {
-    let w = World::new(Owner::open());
+    let w = World::new(Owner::new("", u32::MAX));
     let csv = w.post("text/csv", "before,after\r\n0.1,2.5\r\n0.2,\r\n0.3,1\r\n");
     let json_body = w.post(
         "application/json; charset=utf-8",
@@ -168,7 +122,7 @@ fn the_held_id_of_a_golden_data_set() {
 
 #[test]
 fn a_stored_chart_is_the_chart_of_the_same_values_by_url() {
-    let mut w = World::new(Owner::open());
+    let mut w = World::new(Owner::new("", u32::MAX));
     let values = [
         "0.1,0.2,0.30000000000000004,1e-3,7,7,7,-2.5",
         "3,1.5,2.25,4",
@@ -209,7 +163,7 @@ fn a_stored_chart_is_the_chart_of_the_same_values_by_url() {
 
 #[test]
 fn stored_charts_are_cached_revalidated_and_fresh_isolates_check_the_digest() {
-    let mut w = World::new(Owner::open());
+    let mut w = World::new(Owner::new("", u32::MAX));
     let id = id_of(&w.post("text/plain", "1 2 3 4 5 5 5"));
     let first = w.get(&format!("/charts/d/{id}.png?bins=3"));
     assert_eq!(first.status, 200);
@@ -253,7 +207,7 @@ fn stored_charts_are_cached_revalidated_and_fresh_isolates_check_the_digest() {
 
 #[test]
 fn unknown_ids_data_parameters_and_bad_queries_are_refused() {
-    let w = World::new(Owner::open());
+    let w = World::new(Owner::new("", u32::MAX));
     let id = id_of(&w.post("text/plain", "-1,2,3|4,5"));
     let cases: &[(&str, u16, &str)] = &[
         ("/charts/d/00000000000000000000000000000000.png", 404, ""),
@@ -302,7 +256,7 @@ fn unknown_ids_data_parameters_and_bad_queries_are_refused() {
 
 #[test]
 fn post_answers_name_the_problem() {
-    let w = World::new(Owner::open());
+    let w = World::new(Owner::new("", u32::MAX));
     let cases: &[(&str, &[u8], u16, &str)] = &[
         ("image/png", b"1,2", 415, "content-type"),
         ("", b"1,2", 415, "content-type"),
@@ -368,7 +322,7 @@ fn post_answers_name_the_problem() {
 
 #[test]
 fn the_values_bound_is_the_owners_and_is_a_413() {
-    let mut owner = Owner::open();
+    let mut owner = Owner::new("", u32::MAX);
     owner.values_max = 5;
     let w = World::new(owner);
     assert_eq!(w.post("text/plain", "1 2 3 4 5").status, 201);
@@ -379,7 +333,7 @@ fn the_values_bound_is_the_owners_and_is_a_413() {
 
 #[test]
 fn a_failing_store_is_a_503_and_nothing_is_claimed() {
-    let w = World::new(Owner::open());
+    let w = World::new(Owner::new("", u32::MAX));
     w.data.fail_put.set(true);
     let r = w.post("text/plain", "1 2 3");
     assert_eq!(r.status, 503);
@@ -396,7 +350,7 @@ fn a_failing_store_is_a_503_and_nothing_is_claimed() {
     // A get that fails reads as unavailable, not missing.
     w.data.fail_put.set(false);
     assert_eq!(w.post("text/plain", "1 2 3").status, 201);
-    let fresh = World::new(Owner::open());
+    let fresh = World::new(Owner::new("", u32::MAX));
     fresh.data.map.replace(w.data.map.borrow().clone());
     fresh.data.fail_get.set(true);
     let r = fresh.get(&format!("/charts/d/{id}.png"));
@@ -408,9 +362,9 @@ fn a_failing_store_is_a_503_and_nothing_is_claimed() {
 fn a_second_write_within_a_second_still_answers_201() {
     // KV refuses a second write of a key within a second (429): the value
     // is the same by construction, and reading it back proves it.
-    let w = World::new(Owner::open());
+    let w = World::new(Owner::new("", u32::MAX));
     assert_eq!(w.post("text/plain", "4 5 6").status, 201);
-    let mut again = World::new(Owner::open());
+    let mut again = World::new(Owner::new("", u32::MAX));
     again.data = MemoryStore::default();
     again.data.map.replace(w.data.map.borrow().clone());
     again.data.fail_put.set(true);
@@ -427,7 +381,7 @@ fn sixty_four_concurrent_posts_store_once_and_all_answer_201() {
         Yielding(MemoryStore::default()),
         Yielding(MemoryStore::default()),
     );
-    let host = Owner::open();
+    let host = Owner::new("", u32::MAX);
     let req = Request::new("POST", "/data")
         .with_header("content-type", "text/csv")
         .with_body(b"x\n1\n2\n3\n");
@@ -448,7 +402,7 @@ fn sixty_four_concurrent_posts_store_once_and_all_answer_201() {
 
 #[test]
 fn signed_posts_cover_the_body_and_hand_out_signed_urls() {
-    let mut owner = Owner::open();
+    let mut owner = Owner::new("", u32::MAX);
     owner.keys = SigningKeys::parse("k1,k2");
     let w = World::new(owner);
     let body = "1 2 3";
@@ -488,7 +442,7 @@ fn signed_posts_cover_the_body_and_hand_out_signed_urls() {
 
 #[test]
 fn a_post_spends_the_render_budget() {
-    let mut owner = Owner::open();
+    let mut owner = Owner::new("", u32::MAX);
     owner.renders_left = Cell::new(1);
     let w = World::new(owner);
     assert_eq!(w.post("text/plain", "1 2").status, 201);

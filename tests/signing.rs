@@ -1,56 +1,11 @@
 //! Signed URLs and the render budget, through the flow: what an owner turns
 //! on with `CHART_SIGNING_KEYS` and `RENDER_BUDGET`.
 
-use std::cell::Cell;
-
-use edgechart::serve::flow::{handle, Host, TierPolicy};
+use edgechart::serve::flow::handle;
 use edgechart::serve::http::{Request, Response};
-use edgechart::serve::sign::{sign_url, SigningKeys};
+use edgechart::serve::sign::sign_url;
 use edgechart::serve::store::HotCache;
-use edgechart::testing::{block_on, FixedHost, MemoryStore};
-
-/// A host with signing keys and a budget of `renders` renders.
-struct Owner {
-    keys: SigningKeys,
-    renders_left: Cell<u32>,
-}
-
-impl Owner {
-    fn new(keys: &str, renders: u32) -> Owner {
-        Owner {
-            keys: SigningKeys::parse(keys),
-            renders_left: Cell::new(renders),
-        }
-    }
-}
-
-impl Host for Owner {
-    fn now_ms(&self) -> f64 {
-        FixedHost([0; 32]).now_ms()
-    }
-    fn random_seed(&self) -> [u8; 32] {
-        [9; 32]
-    }
-    fn kv_policy(&self) -> TierPolicy {
-        TierPolicy::Always
-    }
-
-    fn cache_policy(&self) -> TierPolicy {
-        TierPolicy::Always
-    }
-    fn signing_keys(&self) -> &SigningKeys {
-        &self.keys
-    }
-    async fn may_render(&self) -> Result<(), u32> {
-        match self.renders_left.get() {
-            0 => Err(60),
-            n => {
-                self.renders_left.set(n - 1);
-                Ok(())
-            }
-        }
-    }
-}
+use edgechart::testing::{block_on, MemoryStore, Owner};
 
 struct World {
     hot: HotCache,

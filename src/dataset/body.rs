@@ -16,10 +16,13 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::{DataError, DataSet, BODY_MAX};
+use crate::spec::query::quote;
 use crate::spec::{limits, Data};
 
 /// The body types, as a 415 names them.
 pub const ACCEPTED: &str = "text/csv, application/json or text/plain";
+/// The same, as the 415's `Accept-Post` header lists them.
+pub const ACCEPT_POST: &str = "text/csv, application/json, text/plain";
 
 /// A body's type, from its `Content-Type` (parameters other than a UTF-8
 /// charset are refused).
@@ -49,7 +52,7 @@ impl BodyType {
             if k.trim().eq_ignore_ascii_case("charset") && !v.eq_ignore_ascii_case("utf-8") {
                 return Err(unsupported(format!(
                     "charset {} is not UTF-8",
-                    short(v, 40)
+                    quote(v, 40)
                 )));
             }
         }
@@ -59,7 +62,7 @@ impl BodyType {
             "text/plain" => Ok(BodyType::Plain),
             _ => Err(unsupported(format!(
                 "Content-Type {} is not accepted",
-                short(ct, 60)
+                quote(ct, 60)
             ))),
         }
     }
@@ -93,20 +96,11 @@ pub fn parse(kind: BodyType, body: &[u8], values_max: usize) -> Result<DataSet, 
     }
 }
 
-/// A number as the URL's `values` spells it: a finite decimal, surrounding
-/// spaces ignored, correctly rounded (the standard library's parser: a
-/// hand-written fast path measured slower in wasm).
+/// A number as the URL's `values` spells it ([`crate::spec::query::decimal`]),
+/// surrounding whitespace ignored; `-0` stays `-0` here (the data set reads
+/// it as `0`).
 pub fn number(raw: &str) -> Option<f64> {
-    let t = raw.trim();
-    let looks_decimal = !t.is_empty()
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
-        && t.bytes().any(|b| b.is_ascii_digit());
-    if !looks_decimal {
-        return None;
-    }
-    let v: f64 = t.parse().ok()?;
-    v.is_finite().then_some(v)
+    crate::spec::query::decimal(raw.trim())
 }
 
 /// Counts numbers as they are read, so a body past the bound stops early.
@@ -136,7 +130,7 @@ fn not_a_number(where_: String, item: &str) -> DataError {
         "body",
         format!(
             "{where_} is not a finite decimal number: {}",
-            short(item.trim(), 40)
+            quote(item.trim(), 40)
         ),
     )
 }
@@ -260,7 +254,7 @@ fn csv(text: &str, values_max: usize) -> Result<DataSet, DataError> {
         let name = if labels[c].is_empty() {
             String::new()
         } else {
-            format!(" ({})", short(&labels[c], 40))
+            format!(" ({})", quote(&labels[c], 40))
         };
         return Err(DataError::bad(
             "body",
@@ -424,7 +418,7 @@ fn json(text: &str, values_max: usize) -> Result<DataSet, DataError> {
             "body",
             format!(
                 "the JSON is not {{\"series\": [{{\"label\", \"values\"}}]}} or {{\"series\": [{{\"label\", \"counts\"}}], \"edges\"}}: {}",
-                short(&e.to_string(), 120)
+                quote(&e.to_string(), 120)
             ),
         )
     })?;
@@ -471,24 +465,6 @@ fn json(text: &str, values_max: usize) -> Result<DataSet, DataError> {
         }
     };
     DataSet::new(labels, data, values_max)
-}
-
-/// `s`, quoted and cut to `max` characters, for messages.
-fn short(s: &str, max: usize) -> String {
-    let mut out = String::from("'");
-    for (i, c) in s.chars().enumerate() {
-        if i == max {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
 }
 
 #[cfg(test)]

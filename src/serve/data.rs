@@ -109,10 +109,7 @@ pub async fn post<H: Host, D: ChartStore>(
     let keys = host.signing_keys();
     let signed = keys.is_enabled();
     if signed {
-        let target = match &req.query {
-            Some(q) => format!("{}?{q}", req.path),
-            None => req.path.clone(),
-        };
+        let target = req.target();
         let suffix = format!("\n{}", hex(&Sha256::digest(&req.body)));
         if let Err(e) = verify_with(keys, &target, &suffix) {
             let why = format!(
@@ -168,7 +165,7 @@ async fn store<D: ChartStore>(
     log: &mut Vec<String>,
 ) -> Result<(), String> {
     let key = memory_key(id);
-    if hot.get(&key).is_some() {
+    if hot.contains(&key) {
         return Ok(());
     }
     let value = stored_value(id, canonical);
@@ -178,7 +175,7 @@ async fn store<D: ChartStore>(
     let mut rounds = 0;
     while !hot.begin_store(&key) {
         let got = data.get(id).await;
-        if hot.get(&key).is_some() || same(&got) {
+        if hot.contains(&key) || same(&got) {
             return Ok(());
         }
         rounds += 1;
@@ -275,7 +272,7 @@ fn data_error(req: &Request, e: &DataError) -> Response {
     };
     let mut r = error(req, e.status, reason, &e.message, Some(&e.parameter));
     if e.status == 415 {
-        r.set("Accept-Post", "text/csv, application/json, text/plain");
+        r.set("Accept-Post", body::ACCEPT_POST);
     }
     r
 }
@@ -341,11 +338,12 @@ enum Loaded {
 }
 
 /// The data set `id` from the isolate's memory (verified when it got
-/// there), else from the data store, checked against its digest.
+/// there, so only read back), else from the data store, checked against
+/// its digest.
 async fn load<D: ChartStore>(id: &str, hot: &HotCache, data: &D) -> Loaded {
     let key = memory_key(id);
     if let Some(bytes) = hot.get(&key) {
-        if let Ok(set) = DataSet::from_canonical(&bytes) {
+        if let Ok(set) = DataSet::read_canonical(&bytes) {
             return Loaded::Set(set);
         }
     }

@@ -263,28 +263,13 @@ pub async fn handle_with_data<E: ChartStore, K: ChartStore, D: ChartStore, H: Ho
     host: &H,
 ) -> Outcome {
     let chart_route = route(&req.path);
-    if chart_route == Route::Data {
-        let mut outcome = data::post(req, hot, data, host).await;
-        if req.is_head() {
-            outcome.response.body.clear();
-        }
-        outcome.response.set("Date", date_now(host));
-        return outcome;
-    }
     // Signed URLs: checked before anything else on a chart route, 304s and
     // 405s included; a signed request does not spend the render budget
     // (the owner minted that URL).
     let keys = host.signing_keys();
     let signed = keys.is_enabled() && chart_route.is_chart();
-    let refused = signed
-        .then(|| {
-            let target = match &req.query {
-                Some(q) => format!("{}?{q}", req.path),
-                None => req.path.clone(),
-            };
-            verify(keys, &target).err()
-        })
-        .flatten();
+    let refused = signed.then(|| verify(keys, &req.target()).err()).flatten();
+    let stores = Stores { hot, cache, kv };
     let mut outcome = match chart_route {
         _ if refused.is_some() => {
             let why = refused.map_or("", |e| e.message());
@@ -304,6 +289,9 @@ pub async fn handle_with_data<E: ChartStore, K: ChartStore, D: ChartStore, H: Ho
             &format!("no such format; a chart is {}", Format::known_list()),
             None,
         )),
+        // `/data` has its own methods (POST, the OPTIONS preflight) and its
+        // own signature, over the body too.
+        Route::Data => data::post(req, hot, data, host).await,
         _ if req.method != "GET" && req.method != "HEAD" => {
             let mut r = error(
                 req,
@@ -320,17 +308,14 @@ pub async fn handle_with_data<E: ChartStore, K: ChartStore, D: ChartStore, H: Ho
         }
         Route::Random(format) => random_chart(req, format, host, signed).await,
         Route::Chart(name, format) => {
-            let stores = Stores { hot, cache, kv };
             match parse_as(format, name, req.query.as_deref(), RouteKind::Named) {
                 Ok(spec) => chart(req, spec, &stores, host, signed).await,
                 Err(e) => Outcome::only(bad_request(req, &e)),
             }
         }
         Route::Stored(id, format) => {
-            let stores = Stores { hot, cache, kv };
             data::stored_chart(req, id, format, &stores, data, host, signed).await
         }
-        Route::Data => unreachable!("answered above"),
     };
     if req.is_head() {
         outcome.response.body.clear();

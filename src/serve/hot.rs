@@ -118,6 +118,11 @@ impl HotCache {
         Some(lru.nodes[i].body.clone())
     }
 
+    /// Whether `key` is held (without copying it or refreshing it).
+    pub fn contains(&self, key: &str) -> bool {
+        self.lru.borrow().map.contains_key(key)
+    }
+
     pub fn put(&self, key: &str, body: &[u8]) {
         let cost = entry_cost(key, body);
         if cost > self.capacity / 4 {

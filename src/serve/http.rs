@@ -55,6 +55,15 @@ impl Request {
         self
     }
 
+    /// The request target as sent: path, and `?query` when there is one
+    /// (what a signature covers).
+    pub fn target(&self) -> String {
+        match &self.query {
+            Some(q) => format!("{}?{q}", self.path),
+            None => self.path.clone(),
+        }
+    }
+
     /// This request with `body`.
     pub fn with_body(mut self, body: &[u8]) -> Request {
         self.body_over = body.len() > crate::dataset::BODY_MAX;

@@ -27,6 +27,17 @@ after(async () => {
   await w?.stop();
 });
 
+/** A new page on the demo (1280x1000), collecting failed requests and
+ * script errors in `failed`. */
+async function openDemo() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const failed = [];
+  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('pageerror', (e) => failed.push(`page error: ${e.message}`));
+  await page.goto(w.url + '/');
+  return { page, failed };
+}
+
 /** Natural size of the preview once the image for `srcPart` has loaded. */
 async function previewSize(page, srcPart, id = 'preview') {
   await page.waitForFunction(([part, id]) => {
@@ -157,11 +168,7 @@ test('builder, preview, snippet, errors, answer panel and gallery', async () => 
 });
 
 test('formats: the URL extension, the preview (image or data), the snippets, the alt text', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const failed = [];
-  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-  page.on('pageerror', (e) => failed.push(`page error: ${e.message}`));
-  await page.goto(w.url + '/');
+  const { page, failed } = await openDemo();
   await previewSize(page, '/charts/sales.png');
   assert.equal(await page.inputValue('#format'), 'png');
 
@@ -391,11 +398,7 @@ test('the parameter table drives the form: one field per row, in groups, the URL
 });
 
 test('a two-series chart with a KDE and marks, built in the form', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const failed = [];
-  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-  page.on('pageerror', (e) => failed.push(`page error: ${e.message}`));
-  await page.goto(w.url + '/');
+  const { page, failed } = await openDemo();
   await previewSize(page, '/charts/sales.png');
 
   const a = [391, 446, 428, 249, 228, 484, 462, 269, 358, 419, 342, 644, 437, 472, 425, 374, 408, 388, 457, 376, 455, 469, 480, 358, 446, 473, 339, 359, 366, 464];
@@ -531,10 +534,9 @@ test('keyboard and phone width', async () => {
 });
 
 test('the data panel: paste a CSV, it is posted from the page, the permanent URLs and the chart appear', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const { page, failed } = await openDemo();
   const posts = [];
   page.on('request', (r) => { if (r.method() === 'POST') posts.push(new URL(r.url()).pathname); });
-  await page.goto(w.url + '/');
   const rows = ['before,after', ...Array.from({ length: 300 }, (_, i) =>
     `${(60 + 10 * Math.sin(i)).toFixed(1)},${(i % 7 === 0 ? '' : (55 + 8 * Math.cos(i * 1.3)).toFixed(2))}`)];
   await page.fill('#csv', rows.join('\n'));
@@ -557,5 +559,6 @@ test('the data panel: paste a CSV, it is posted from the page, the permanent URL
   await page.click('#upload-button');
   await page.waitForFunction(() => document.getElementById('upload-status').className === 'error', null, { timeout: 20_000 });
   assert.match(await page.textContent('#upload-status'), /400.*CSV line 2 column 1/);
+  assert.deepEqual(failed, [], 'no request failed, no script error');
   await page.close();
 });
