@@ -129,8 +129,25 @@ fn check_answer(req: &Request, r: &Response) -> Result<(), String> {
             }
             "text/csv; charset=utf-8; header=present" => {
                 let text = body.map_err(|e| e.to_string())?;
-                if !text.starts_with("bin_start,bin_end,count\r\n") {
-                    return Err("CSV without its header".into());
+                // A column per series after the bins: headed by its label
+                // when the query gives labels, else by what the numbers are
+                // (one series) or `seriesN`.
+                let header = text.split("\r\n").next().unwrap_or("");
+                let columns = header
+                    .strip_prefix("bin_start,bin_end,")
+                    .ok_or("CSV without its header")?;
+                let labelled = req
+                    .query
+                    .as_deref()
+                    .is_some_and(|q| q.split('&').any(|p| p.starts_with("labels=")));
+                let measure = |c: &str| {
+                    let m = c.strip_prefix("cumulative_").unwrap_or(c);
+                    ["count", "percent", "probability", "density"].contains(&m)
+                        || c.strip_prefix("series")
+                            .is_some_and(|n| n.parse::<u8>().is_ok())
+                };
+                if !text.contains("\r\n") || (!labelled && !columns.split(',').all(measure)) {
+                    return Err(format!("CSV header {header:?}"));
                 }
                 return Ok(());
             }
