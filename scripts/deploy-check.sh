@@ -3,8 +3,8 @@
 # wrangler builds the Worker and reads wrangler.toml with `deploy --dry-run`;
 # this fails unless the KV namespace, the rate limiting binding and the
 # assets are accepted, unless the upload (gzipped) is under the free
-# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 345 KB
-# (the budget with every format in). Prints the sizes. Part of scripts/test.sh.
+# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 380 KB
+# (the budget with every format and POST /data in). Prints the sizes. Part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -25,8 +25,10 @@ awk -v g="$gzip_kib" -v l="$limit_kib" 'BEGIN { exit !(g < l) }' || fail "upload
 echo "deploy-check: wrangler accepts the configuration (KV, rate limiting, assets); $line, $(awk -v g="$gzip_kib" -v l="$limit_kib" 'BEGIN { printf "%.0f%%", 100 * g / l }') of the free plan's 3 MB"
 wasm_gz=$(gzip -9 -c build/index_bg.wasm | wc -c)
 # 330,000 until renderer 9; the vocabulary (parameter table, numpy's
-# rules, KDE, modes, legend, growing palette) made it 338,189: 345,000 now,
-# and the next round wins the bytes back (see README, Benchmark).
-wasm_budget=345000
+# rules, KDE, modes, legend, growing palette) made it 338,189; data beyond
+# a URL (three body parsers, the data flow, serde_json's deserializer for
+# bodies) made it 372,482: 380,000 now. The size counts against cold starts
+# (issue 18 weighs it); see README, Benchmark.
+wasm_budget=380000
 [ "$wasm_gz" -le "$wasm_budget" ] || fail "the Worker .wasm is $wasm_gz bytes gzipped, over its budget of $wasm_budget"
 echo "deploy-check: the Worker .wasm is $(wc -c <build/index_bg.wasm) bytes, $wasm_gz gzipped (budget $wasm_budget)"

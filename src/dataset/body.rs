@@ -384,21 +384,45 @@ impl<'a> Rows<'a> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JsonBody {
-    series: Vec<JsonSeries>,
-    #[serde(default)]
-    edges: Option<Vec<f64>>,
+struct JsonBody<'a> {
+    #[serde(borrow)]
+    series: Vec<JsonSeries<'a>>,
+    #[serde(default, borrow)]
+    edges: Option<Numbers<'a>>,
 }
+
+/// A JSON array of numbers, kept as their text: [`number`] reads them, as
+/// it reads CSV and plain text, so every body type gives the same bits.
+type Numbers<'a> = Vec<&'a serde_json::value::RawValue>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JsonSeries {
+struct JsonSeries<'a> {
     #[serde(default)]
     label: Option<String>,
-    #[serde(default)]
-    values: Option<Vec<f64>>,
-    #[serde(default)]
-    counts: Option<Vec<f64>>,
+    #[serde(default, borrow)]
+    values: Option<Numbers<'a>>,
+    #[serde(default, borrow)]
+    counts: Option<Numbers<'a>>,
+}
+
+/// The numbers of one JSON array; `what` names it in a message.
+fn json_numbers(raw: Numbers, what: &str) -> Result<Vec<f64>, DataError> {
+    raw.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            number(r.get()).ok_or_else(|| {
+                DataError::bad(
+                    "body",
+                    format!(
+                        "JSON {what} item {} is not a finite number: {}",
+                        i + 1,
+                        quote(r.get(), 40)
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 fn json(text: &str, values_max: usize) -> Result<DataSet, DataError> {
@@ -413,7 +437,7 @@ fn json(text: &str, values_max: usize) -> Result<DataSet, DataError> {
             ),
         ));
     }
-    let body: JsonBody = serde_json::from_str(text).map_err(|e| {
+    let body: JsonBody<'_> = serde_json::from_str(text).map_err(|e| {
         DataError::bad(
             "body",
             format!(
@@ -446,10 +470,21 @@ fn json(text: &str, values_max: usize) -> Result<DataSet, DataError> {
                 "edges go with counts (pre-binned data); values are binned by the chart",
             ))
         }
-        (_, 0, None) => Data::Values(body.series.into_iter().filter_map(|s| s.values).collect()),
+        (_, 0, None) => Data::Values(
+            body.series
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some(json_numbers(s.values?, &format!("series {}", i + 1))))
+                .collect::<Result<_, _>>()?,
+        ),
         (0, _, Some(edges)) => Data::Counts {
-            counts: body.series.into_iter().filter_map(|s| s.counts).collect(),
-            edges,
+            counts: body
+                .series
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some(json_numbers(s.counts?, &format!("series {}", i + 1))))
+                .collect::<Result<_, _>>()?,
+            edges: json_numbers(edges, "edges")?,
         },
         (0, _, None) => {
             return Err(DataError::bad(
