@@ -9,6 +9,7 @@
 //!   the result packs
 //!   `ptr << 32 | len` of `status u32 | head_len u32 | head JSON | body`,
 //!   freed by the host with `dealloc`.
+//! - `warm_up() -> u32`: the Worker's start work (see the function).
 //! - `after_response()`: makes the stores the flow asked for (the Worker's
 //!   `wait_until`), returns how many failed.
 //! - imports: `store_get(tier, key) -> i64` (-1 error, -2 miss, else the
@@ -138,6 +139,15 @@ pub unsafe extern "C" fn handle(ptr: *const u8, len: u32) -> u64 {
     let ptr = alloc(len);
     std::ptr::copy_nonoverlapping(out.as_ptr(), ptr, out.len());
     ((ptr as u64) << 32) | u64::from(len)
+}
+
+/// The Worker's start work ([`crate::serve::warm`]), for the harness to
+/// run, count the fuel of and check it leaves no trace: returns
+/// `answered << 16 | as_expected << 1 | revalidated`.
+#[no_mangle]
+pub extern "C" fn warm_up() -> u32 {
+    let r = crate::serve::warm::warm_up();
+    (r.answered as u32) << 16 | (r.as_expected as u32) << 1 | u32::from(r.revalidated)
 }
 
 /// Makes the stores of the last `handle`; returns how many failed.

@@ -1,7 +1,8 @@
 //! The Cloudflare Workers adapter: workers-rs request and response types, KV
 //! and the Cache API as [`ChartStore`]s, stores in `ctx.wait_until`.
 
-use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen::{self, JsCast, JsValue};
+use worker::worker_sys::web_sys;
 use worker::{
     console_error, console_log, console_warn, event, js_sys, wasm_bindgen_futures, Cache, Context,
     Env, Headers, KvStore,
@@ -43,8 +44,10 @@ struct Isolate {
     ttl: u64,
     /// `DATA_VALUES_MAX`: how many numbers a posted data set may hold.
     data_values_max: usize,
+    /// `LOG_HITS`: whether memory hits and 304s write a log line.
+    log_hits: bool,
     /// `DATA_STORE_FAULT` (a test switch): `put` or `get` makes the data
-    /// store fail, as an outage would.
+    /// store fail, as an outage would; `panic` makes its lookups panic.
     data_fault: String,
 }
 
@@ -57,6 +60,7 @@ thread_local! {
 fn isolate(env: &Env) -> &'static Isolate {
     ISOLATE.with(|cell| {
         *cell.get_or_init(|| {
+            hear_panics();
             let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
             let hot_bytes = var("HOT_CACHE_BYTES")
                 .and_then(|v| v.trim().parse().ok())
@@ -71,113 +75,258 @@ fn isolate(env: &Env) -> &'static Isolate {
                 ttl: ttl(var("CHART_TTL_SECONDS")),
                 data_values_max: data_values_max(var("DATA_VALUES_MAX")),
                 data_fault: var("DATA_STORE_FAULT").unwrap_or_default(),
+                log_hits: var("LOG_HITS").is_some_and(|v| v.trim() == "on"),
             }))
         })
     })
 }
 
+/// The start work ([`crate::serve::warm`]): the entry module
+/// (`src/adapters/entry.mjs`) calls it once per isolate, at module start,
+/// before any request. It runs the same flow, with the same store and host
+/// types, as a request, but its stores have no binding and its host says
+/// `never` to both tiers, so nothing is read or written. Returns what it
+/// did as JSON, for the entry's log line.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn start_work() -> String {
+    let cache = CacheApi { origin: None };
+    let kv = KvTier {
+        env: None,
+        binding: KV_BINDING,
+        ttl: None,
+        fault: "",
+    };
+    let data = KvTier {
+        env: None,
+        binding: DATA_BINDING,
+        ttl: None,
+        fault: "",
+    };
+    let host = WorkerHost {
+        stores_off: true,
+        ..WorkerHost::default()
+    };
+    let r = crate::serve::warm::warm_up_with(&cache, &kv, &data, &host);
+    format!(
+        "{{\"targets\":{},\"answered\":{},\"as_expected\":{},\"revalidated\":{}}}",
+        crate::serve::warm::TARGETS.len(),
+        r.answered,
+        r.as_expected,
+        r.revalidated
+    )
+}
+
+// The request's fields and the response, each in one crossing between wasm
+// and JavaScript: workers-rs' types read the method, URL, headers and `cf`
+// object of every request whether used or not, and set a response's headers
+// one call (and two string copies) at a time. A memory hit is little more
+// than these two crossings and the flow, so they are most of what it costs.
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function request_fields(req) {
+  const h = req.headers;
+  const f = (n) => { const v = h.get(n); return v === null ? '\u0000' : v; };
+  return [req.method, req.url, f('if-none-match'), f('if-modified-since'), f('accept'),
+    f('content-type'), f('cf-connecting-ip'), f('content-length')].join('\n');
+}
+export function on_panic(message) {
+  if (typeof globalThis.__edgechartOnPanic === 'function') globalThis.__edgechartOnPanic(message);
+}
+export function make_response(status, head, body, hasBody) {
+  const headers = new Headers();
+  const parts = head.split('\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
+  return new Response(hasBody ? body.slice() : null, { status, headers });
+}
+"#)]
+extern "C" {
+    /// `method`, `url` and the headers the flow reads, in [`RequestFields`]'
+    /// order, joined by line feeds (which no URL or header value holds); an
+    /// absent header is a NUL (which no header value holds either).
+    fn request_fields(req: &web_sys::Request) -> String;
+    /// A response from the status, `name \n value \n ...` and the body
+    /// (copied into JavaScript's memory; `has_body` false: none).
+    fn make_response(status: u16, head: &str, body: &[u8], has_body: bool) -> web_sys::Response;
+    /// Tells the entry module a panic is aborting this instance, so that it
+    /// answers the requests in flight with the contract's 500.
+    fn on_panic(message: &str);
+}
+
+/// Chains a panic hook after workers-rs' (which logs the panic and has the
+/// instance re-made): the entry module hears of the panic before the abort
+/// traps, since a trap inside a task (a promise's callback) reaches no
+/// caller and would leave the request hanging. Once per instance.
+fn hear_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        previous(info);
+        on_panic(&info.to_string());
+    }));
+}
+
+/// What [`request_fields`] returns, split.
+struct RequestFields<'a> {
+    method: &'a str,
+    url: &'a str,
+    if_none_match: Option<&'a str>,
+    if_modified_since: Option<&'a str>,
+    accept: Option<&'a str>,
+    content_type: Option<&'a str>,
+    client_ip: Option<&'a str>,
+    content_length: Option<&'a str>,
+}
+
+impl RequestFields<'_> {
+    fn split(joined: &str) -> RequestFields<'_> {
+        let mut it = joined.split('\n');
+        let method = it.next().unwrap_or_default();
+        let url = it.next().unwrap_or_default();
+        let mut header = || it.next().filter(|v| *v != "\0");
+        RequestFields {
+            method,
+            url,
+            if_none_match: header(),
+            if_modified_since: header(),
+            accept: header(),
+            content_type: header(),
+            client_ip: header(),
+            content_length: header(),
+        }
+    }
+}
+
 #[event(fetch)]
-async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
     match answer(req, env, ctx).await {
         Ok(response) => Ok(response),
         Err(e) => {
             // The runtime's own 500 would carry no headers of ours: answer
             // with the contract's 500 instead, from constants that cannot fail.
             console_error!("adapter failure, answering 500: {e}");
-            fallback_500()
+            Ok(fallback_500())
         }
     }
+}
+
+/// The contract's 500 for a request that panicked, as JSON: `{"headers":
+/// [[name, value], ...], "body": text}`. A panic aborts the module, which
+/// then cannot answer anything: the entry module (`src/adapters/entry.mjs`)
+/// asks for this once at start and answers with it (adding `Date`) when a
+/// request traps, so even a panic gets the core's own 500.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn panic_answer() -> String {
+    let r = flow::internal_error(&Request::get("/"));
+    serde_json::json!({
+        "headers": r.headers,
+        "body": String::from_utf8_lossy(&r.body),
+    })
+    .to_string()
 }
 
 /// The contract's 500 (no-store, Vary, CORS, a message, Date), built from
 /// the core's own error answer.
-fn fallback_500() -> worker::Result<worker::Response> {
+fn fallback_500() -> web_sys::Response {
     let mut r = flow::internal_error(&Request::get("/"));
     r.set("Date", flow::date_now(&WorkerHost::default()));
-    to_worker(r, false)
+    to_js(r, false)
 }
 
 async fn answer(
-    mut req: worker::Request,
+    req: web_sys::Request,
     env: Env,
     ctx: Context,
-) -> worker::Result<worker::Response> {
+) -> worker::Result<web_sys::Response> {
+    let joined = request_fields(&req);
+    let fields = RequestFields::split(&joined);
     // The runtime hands over the URL already serialized (WHATWG): split it
     // here instead of parsing it again with the `url` crate (whose parser
     // and IDNA code would be 20 KB of the gzipped Worker for no check).
-    let url = req.inner().url();
-    let (origin, path, query) = crate::serve::http::split_url(&url);
-    let header = |name: &str| req.headers().get(name).ok().flatten();
-    let method = req.inner().method();
+    let (origin, path, query) = crate::serve::http::split_url(fields.url);
+    let owned = |v: Option<&str>| v.map(str::to_string);
     let mut core = Request {
-        // The method as sent: workers-rs' `Method` maps every method it
-        // does not know (PROPFIND, MKCOL, ...) to GET.
-        method: method.clone(),
+        // The method as sent (workers-rs' `Method` maps every method it
+        // does not know, PROPFIND, MKCOL, ..., to GET).
+        method: fields.method.to_string(),
         path: path.to_string(),
         query: query.map(str::to_string),
-        if_none_match: header("if-none-match"),
-        if_modified_since: header("if-modified-since"),
-        accept: header("accept"),
-        content_type: header("content-type"),
+        if_none_match: owned(fields.if_none_match),
+        if_modified_since: owned(fields.if_modified_since),
+        accept: owned(fields.accept),
+        content_type: owned(fields.content_type),
         body: Vec::new(),
         body_over: false,
     };
-    let client_ip = header("cf-connecting-ip");
     // Only `POST /data` has a body worth reading, and never past the bound.
-    if method == "POST" && path == "/data" {
-        let declared = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    if fields.method == "POST" && path == "/data" {
+        let declared = fields
+            .content_length
+            .and_then(|v| v.trim().parse::<u64>().ok());
         if declared.is_some_and(|n| n > crate::dataset::BODY_MAX as u64) {
             core.body_over = true;
         } else {
+            let mut req = worker::Request::from(req);
             (core.body, core.body_over) = read_body(&mut req).await?;
         }
     }
     let cache = CacheApi {
-        origin: origin.to_string(),
+        origin: Some(origin.to_string()),
     };
     let config = isolate(&env);
+    let host = WorkerHost {
+        stores_off: false,
+        config: Some(config),
+        budget: config.budget_on.then(|| Limiter::bind(&env)).flatten(),
+        client: match config.budget_on {
+            true => fields.client_ip.unwrap_or_default().to_string(),
+            false => String::new(),
+        },
+    };
     let kv = KvTier {
-        env: env.clone(),
+        env: Some(env.clone()),
         binding: KV_BINDING,
         ttl: Some(config.ttl),
         fault: "",
     };
     let data = KvTier {
-        env: env.clone(),
+        env: Some(env),
         binding: DATA_BINDING,
         ttl: None,
         fault: &config.data_fault,
     };
-    let host = WorkerHost {
-        config: Some(config),
-        budget: config.budget_on.then(|| Limiter::bind(&env)).flatten(),
-        client: match config.budget_on {
-            true => client_ip.unwrap_or_default(),
-            false => String::new(),
-        },
-    };
     let hot = &config.hot;
     let outcome = flow::handle_with_data(&core, hot, &cache, &kv, &data, &host).await;
-    // Logging and the stores wait until the response is on its way: in
-    // `wait_until`, behind a zero timer (a macrotask, so after the handler
-    // has returned), so neither is in the response's path.
-    let record = outcome.log_record(&core);
-    let faults = outcome.log;
-    let write_back = outcome.write_back;
-    let head = core.is_head();
-    ctx.wait_until(async move {
-        worker::Delay::from(std::time::Duration::ZERO).await;
-        for line in &faults {
-            console_warn!("{line}");
-        }
-        console_log!("{record}");
-        if let Some(wb) = write_back {
-            for line in flow::write_back(&wb, hot, &cache, &kv).await {
-                console_error!("{line}");
+    // Memory hits and 304s log nothing unless `LOG_HITS` is on: see wrangler.toml.
+    let record = (config.log_hits || !outcome.is_quiet()).then(|| outcome.log_record(&core));
+    let response = to_js(outcome.response, core.is_head());
+    match outcome.write_back {
+        // Nothing to store and nothing went wrong (a hit, a 304, a cheap
+        // render, a client's error): the log line now, no task left behind.
+        None if outcome.log.is_empty() => {
+            if let Some(record) = record {
+                console_log!("{record}");
             }
         }
-    });
-    to_worker(outcome.response, head)
+        write_back => {
+            // Stores and fault lines wait until the response is on its way:
+            // in `wait_until`, behind a zero timer (a macrotask, so after
+            // the handler has returned).
+            let faults = outcome.log;
+            ctx.wait_until(async move {
+                worker::Delay::from(std::time::Duration::ZERO).await;
+                for line in &faults {
+                    console_warn!("{line}");
+                }
+                if let Some(record) = record {
+                    console_log!("{record}");
+                }
+                if let Some(wb) = write_back {
+                    for line in flow::write_back(&wb, hot, &cache, &kv).await {
+                        console_error!("{line}");
+                    }
+                }
+            });
+        }
+    }
+    Ok(response)
 }
 
 /// The body, chunk by chunk, stopping once it passes the bound: `true`
@@ -242,18 +391,18 @@ fn ttl(value: Option<String>) -> u64 {
     }
 }
 
-fn to_worker(r: Response, head: bool) -> worker::Result<worker::Response> {
-    let headers = Headers::new();
+/// The core's response as the runtime's, in one crossing. No body for 304
+/// and HEAD; the headers keep the GET's Content-Length.
+fn to_js(r: Response, head: bool) -> web_sys::Response {
+    let mut joined = String::with_capacity(r.headers.len() * 48);
     for (name, value) in &r.headers {
-        headers.append(name, value)?;
+        joined.push_str(name);
+        joined.push('\n');
+        joined.push_str(value);
+        joined.push('\n');
     }
-    // No body for 304 and HEAD; the headers keep the GET's Content-Length.
-    let response = if r.status == 304 || head || r.body.is_empty() {
-        worker::Response::empty()?
-    } else {
-        worker::Response::from_bytes(r.body)?
-    };
-    Ok(response.with_status(r.status).with_headers(headers))
+    let has_body = !(r.status == 304 || head || r.body.is_empty());
+    make_response(r.status, &joined, &r.body, has_body)
 }
 
 /// The runtime as the flow sees it, for one request.
@@ -265,6 +414,8 @@ struct WorkerHost {
     budget: Option<Limiter>,
     /// `CF-Connecting-IP`: whose budget a render spends.
     client: String,
+    /// The start work: both tiers `never`, so no store is asked.
+    stores_off: bool,
 }
 
 impl Host for WorkerHost {
@@ -283,13 +434,19 @@ impl Host for WorkerHost {
     }
 
     fn kv_policy(&self) -> TierPolicy {
-        self.config
-            .map_or_else(TierPolicy::default, |c| c.kv_policy)
+        match self.config {
+            _ if self.stores_off => TierPolicy::Never,
+            Some(c) => c.kv_policy,
+            None => TierPolicy::default(),
+        }
     }
 
     fn cache_policy(&self) -> TierPolicy {
-        self.config
-            .map_or_else(TierPolicy::default, |c| c.cache_policy)
+        match self.config {
+            _ if self.stores_off => TierPolicy::Never,
+            Some(c) => c.cache_policy,
+            None => TierPolicy::default(),
+        }
     }
 
     fn signing_keys(&self) -> &SigningKeys {
@@ -362,12 +519,14 @@ impl Limiter {
 /// are still rendered (and the fault is visible).
 struct KvTier<'a> {
     /// The binding is looked up only when KV is used: most requests are
-    /// memory hits, 304s or cheap charts that never reach it.
-    env: Env,
+    /// memory hits, 304s or cheap charts that never reach it. None at
+    /// start, when there is no `Env` (and no store may be asked).
+    env: Option<Env>,
     binding: &'static str,
     /// Seconds an entry lives after its write; `None`: forever.
     ttl: Option<u64>,
-    /// The test switch `DATA_STORE_FAULT`: `get` or `put` fails.
+    /// The test switch `DATA_STORE_FAULT`: `get` or `put` fails, `panic`
+    /// panics in a lookup.
     fault: &'a str,
 }
 
@@ -375,6 +534,8 @@ impl KvTier<'_> {
     fn kv(&self) -> Result<KvStore, StoreError> {
         let binding = self.binding;
         self.env
+            .as_ref()
+            .ok_or_else(|| StoreError(format!("no KV at start ({binding})")))?
             .kv(binding)
             .map_err(|_| StoreError(format!("no KV binding named {binding}")))
     }
@@ -382,8 +543,10 @@ impl KvTier<'_> {
 
 impl ChartStore for KvTier<'_> {
     async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
-        if self.fault == "get" {
-            return Err(StoreError("DATA_STORE_FAULT=get (a test switch)".into()));
+        match self.fault {
+            "get" => return Err(StoreError("DATA_STORE_FAULT=get (a test switch)".into())),
+            "panic" => panic!("DATA_STORE_FAULT=panic (a test switch): a panic in a lookup"),
+            _ => {}
         }
         let (body, meta) = self
             .kv()?
@@ -419,12 +582,16 @@ impl ChartStore for KvTier<'_> {
 /// The Cache API (per data centre), keyed by a URL on the Worker's own origin
 /// that no route serves.
 struct CacheApi {
-    origin: String,
+    /// None at start, when there is no request (and no store may be asked).
+    origin: Option<String>,
 }
 
 impl CacheApi {
-    fn url(&self, key: &str) -> String {
-        format!("{}/__edgechart-cache/{key}", self.origin)
+    fn url(&self, key: &str) -> Result<String, StoreError> {
+        match &self.origin {
+            Some(origin) => Ok(format!("{origin}/__edgechart-cache/{key}")),
+            None => Err(StoreError("no Cache API at start".into())),
+        }
     }
 }
 
@@ -432,7 +599,7 @@ impl ChartStore for CacheApi {
     async fn get(&self, key: &str) -> Result<Option<StoredChart>, StoreError> {
         let err = |e: worker::Error| StoreError(e.to_string());
         let Some(mut resp) = Cache::default()
-            .get(self.url(key), false)
+            .get(self.url(key)?, false)
             .await
             .map_err(err)?
         else {
@@ -460,6 +627,9 @@ impl ChartStore for CacheApi {
         let resp = worker::Response::from_bytes(chart.body.clone())
             .map_err(err)?
             .with_headers(headers);
-        Cache::default().put(self.url(key), resp).await.map_err(err)
+        Cache::default()
+            .put(self.url(key)?, resp)
+            .await
+            .map_err(err)
     }
 }

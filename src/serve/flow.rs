@@ -156,6 +156,18 @@ impl Outcome {
 
     /// One JSON line for the request: what a user queries in the Workers
     /// logs (route, status, where the bytes came from, faults, render time).
+    /// A memory hit or a 304 with nothing gone wrong: the answers a busy
+    /// chart gives most, whose log line says little that the platform's
+    /// own request metrics do not, and costs more than the answer itself
+    /// (measured under `wrangler dev`: see the README). Adapters may leave
+    /// them unlogged (`LOG_HITS`).
+    pub fn is_quiet(&self) -> bool {
+        let r = &self.response;
+        self.log.is_empty()
+            && self.write_back.is_none()
+            && (r.status == 304 || (r.status == 200 && r.get("X-Chart-Source") == Some("memory")))
+    }
+
     pub fn log_record(&self, req: &Request) -> String {
         let r = &self.response;
         serde_json::json!({

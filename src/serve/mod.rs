@@ -2,7 +2,8 @@
 //! [`httpdate`]), signed URLs ([`sign`]), the request flow ([`flow`]),
 //! posted data sets and their charts ([`data`]),
 //! against the storage trait ([`store`]) and the isolate's memory ([`hot`]),
-//! and the error image that explains a broken `<img>` ([`message`]).
+//! the error image that explains a broken `<img>` ([`message`]), and the
+//! start work a fresh isolate does before its first request ([`warm`]).
 
 pub mod data;
 pub mod flow;
@@ -12,3 +13,4 @@ pub mod httpdate;
 pub mod message;
 pub mod sign;
 pub mod store;
+pub mod warm;

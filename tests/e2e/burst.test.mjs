@@ -1,14 +1,16 @@
 // 64 simultaneous requests for one new chart against a real `wrangler dev`:
 // they share one render and one set of stores (one KV write), and all get
 // the same bytes. KV_POLICY and CACHE_POLICY=always so that the chart is stored; the
-// Worker's JSON log line per request says which answer stored what.
+// Worker's JSON log line per request says which answer stored what
+// (LOG_HITS=on, so the memory hits log too). A second server with the default
+// LOG_HITS=off shows that hits and 304s then log nothing, and all else does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWrangler } from './wrangler.mjs';
 import { CONTENT_TYPES } from './content-types.mjs';
 
 let w;
-before(async () => { w = await startWrangler({ vars: { KV_POLICY: 'always', CACHE_POLICY: 'always' } }); });
+before(async () => { w = await startWrangler({ vars: { KV_POLICY: 'always', CACHE_POLICY: 'always', LOG_HITS: 'on' } }); });
 after(async () => { await w?.stop(); });
 
 const records = () => w.log().split('\n').filter((l) => l.startsWith('{"')).map((l) => JSON.parse(l));
@@ -70,5 +72,27 @@ test('64 simultaneous requests for one new chart in four formats: one render and
     const mine = records().filter((rec) => re.test(rec.key ?? ''));
     assert.equal(mine.length, 16, `${ext}: one log line per request`);
     assert.deepEqual(mine.filter((rec) => rec.stores).map((rec) => rec.stores), ['cache+kv'], `${ext}: one set of stores`);
+  }
+});
+
+test('by default (LOG_HITS=off) a memory hit and a 304 write no log line; a render, an error and a store hit do', async () => {
+  const q = await startWrangler();
+  try {
+    const url = `${q.url}/charts/e2e-quiet.png`;
+    const first = await fetch(url);
+    await first.arrayBuffer();
+    const hit = await fetch(url);
+    await hit.arrayBuffer();
+    assert.equal(hit.headers.get('x-chart-source'), 'memory');
+    const revalidated = await fetch(url, { headers: { 'If-None-Match': first.headers.get('etag') } });
+    assert.equal(revalidated.status, 304);
+    const bad = await fetch(`${q.url}/charts/e2e-quiet.png?w=1`);
+    await bad.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 500));
+    const mine = q.log().split('\n').filter((l) => l.startsWith('{"')).map((l) => JSON.parse(l))
+      .filter((rec) => rec.route === 'chart' && (rec.key ?? '').includes('/e2e-quiet.png/') || rec.error === 'w');
+    assert.deepEqual(mine.map((rec) => [rec.status, rec.source]), [[200, 'render'], [400, null]]);
+  } finally {
+    await q.stop();
   }
 });

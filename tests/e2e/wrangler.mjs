@@ -23,8 +23,12 @@ export function freePort() {
 }
 
 /** Starts wrangler dev; `persistTo` reuses a state directory (KV; the Cache
- * API does not survive a restart), `vars` overrides wrangler.toml [vars]. */
-export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000 } = {}) {
+ * API does not survive a restart), `vars` overrides wrangler.toml [vars].
+ * `readyPath` is what is fetched until it answers: by default a chart (so
+ * the Worker itself answers); the cold-start benchmark asks for a static
+ * file instead, which the Worker never sees, so its isolate stays cold.
+ * `args` are more `wrangler dev` arguments (`--define`, for example). */
+export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000, readyPath = '/charts/ready-check.png?w=64&h=64', args = [] } = {}) {
   const port = await freePort();
   const inspector = await freePort();
   const persist = persistTo ?? mkdtempSync(join(tmpdir(), 'edgechart-state-'));
@@ -33,7 +37,7 @@ export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000 
     join(root, 'node_modules', '.bin', 'wrangler'),
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
       '--persist-to', persist, '--show-interactive-dev-session=false',
-      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]), ...args],
     {
       cwd: root,
       detached: true,
@@ -49,7 +53,7 @@ export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000 
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
     try {
-      const r = await fetch(`${url}/charts/ready-check.png?w=64&h=64`);
+      const r = await fetch(`${url}${readyPath}`);
       await r.arrayBuffer();
       // 403: signing is on, and the Worker answered all the same.
       if (r.status === 200 || r.status === 403) break;
@@ -63,6 +67,7 @@ export async function startWrangler({ persistTo, vars = {}, timeoutMs = 120_000 
   return {
     url,
     port,
+    inspector,
     persist,
     log: () => log,
     async stop({ keepState = false } = {}) {
