@@ -45,7 +45,7 @@ if ! has_version wasm-bindgen "$wasm_bindgen"; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm packages from package-lock.json (wrangler, playwright-core, pngjs)"
+  step "installing npm packages from package-lock.json (wrangler, playwright-core, pngjs, binaryen)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

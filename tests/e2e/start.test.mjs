@@ -42,6 +42,7 @@ test('the start work runs once at start, answers its whole table, and stores not
     assert.equal(line.start_work.revalidated, true);
     assert.equal(typeof line.instantiate_ms, 'number');
     assert.equal(typeof line.start_work_ms, 'number');
+    assert.ok(line.pass_ms.length >= 1 && line.pass_ms.length <= 4, `1 to 4 passes: ${line.pass_ms}`);
     // Nothing was written to KV or the Cache API: no blob under the state.
     const blobs = files(state).filter(([p]) => /blobs/.test(p));
     assert.deepEqual(blobs, [], 'the start work wrote nothing');

@@ -81,6 +81,8 @@ pub struct HostState {
     pub gets: [u32; 3],
     pub puts: [u32; 3],
     pub staged: Option<Vec<u8>>,
+    /// Calls of `random_fill`: entropy the module asked for.
+    pub randoms: u32,
     pub logs: Vec<String>,
     pub limits: StoreLimits,
 }
@@ -177,6 +179,7 @@ pub fn linker() -> Linker<HostState> {
                     .get_export("memory")
                     .and_then(Extern::into_memory)
                     .unwrap();
+                caller.data_mut().randoms += 1;
                 let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
                 mem.write(&mut caller, ptr as usize, &bytes).unwrap();
             },
@@ -365,6 +368,18 @@ impl Harness {
             .unwrap();
         let packed = burst.call(&mut *store, (ptr, req.len() as u32, n)).unwrap();
         ((packed >> 32) as u32, packed as u32)
+    }
+
+    /// The Worker's start work (the module's `warm_up` export): its packed
+    /// report (`answered << 16 | as_expected << 1 | revalidated`) and fuel.
+    pub fn warm_up(&mut self) -> (u32, u64) {
+        let inst = self.instance();
+        let f = inst
+            .get_typed_func::<(), u32>(&mut self.store, "warm_up")
+            .unwrap();
+        let before = self.store.get_fuel().unwrap();
+        let packed = f.call(&mut self.store, ()).unwrap();
+        (packed, before - self.store.get_fuel().unwrap())
     }
 
     /// Empties the module's in-memory tier, so the next lookup reaches the
