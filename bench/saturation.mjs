@@ -5,6 +5,7 @@
 // drift touches all three alike. Medians per kind, and each over the static
 // file's. Goals (issue 18): memory hit >= 0.85x, 304 >= 0.95x.
 //   node bench/saturation.mjs [ROUNDS=3] [SECONDS=5]   (writes bench/out/saturation.json)
+// LOG_HITS=on measures it with the hits' log lines on.
 // wrk shares the machine's cores with workerd and wrangler's proxy: the
 // ratios, not the absolute figures, carry over.
 import { execFileSync } from 'node:child_process';
@@ -77,7 +78,7 @@ export async function saturation(baseUrl, rounds = 3, seconds = 5) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cleanup = makeStaticFile();
-  const w = await startWrangler();
+  const w = await startWrangler({ vars: process.env.LOG_HITS ? { LOG_HITS: process.env.LOG_HITS } : {} });
   try {
     const r = await saturation(w.url, Number(process.argv[2] ?? 3), Number(process.argv[3] ?? 5));
     mkdirSync(join(root, 'bench', 'out'), { recursive: true });
