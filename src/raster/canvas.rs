@@ -8,6 +8,9 @@ use crate::chart::theme::Inks;
 use crate::raster::palette::{mix, Palette};
 use crate::raster::text::{GlyphCache, COVERAGE_LEVELS};
 
+/// Rectangles narrower than this many pixels are filled column by column.
+const NARROW: usize = 16;
+
 /// A palette image: one byte (a palette index) per pixel, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Canvas {
@@ -36,8 +39,28 @@ impl Canvas {
         if x1 <= x0 {
             return;
         }
-        for y in y0.clamp(0, h)..y1.clamp(0, h) {
-            let row = y as usize * self.width as usize;
+        let (y0, y1) = (y0.clamp(0, h) as usize, y1.clamp(0, h) as usize);
+        if y1 <= y0 {
+            return;
+        }
+        let width = self.width as usize;
+        if x1 - x0 < NARROW {
+            // A narrow rectangle (a bar of many bins) column by column: a
+            // fill call per row would cost more than the pixels it sets
+            // (in wasm each is a `memory.fill`, a call out of the code).
+            for x in x0..x1 {
+                for p in self.pixels[y0 * width + x..]
+                    .iter_mut()
+                    .step_by(width)
+                    .take(y1 - y0)
+                {
+                    *p = index;
+                }
+            }
+            return;
+        }
+        for y in y0..y1 {
+            let row = y * width;
             self.pixels[row + x0..row + x1].fill(index);
         }
     }
@@ -298,6 +321,39 @@ pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Narrow rectangles (column by column) and wide ones (row by row) set
+    /// exactly the pixels inside, clipped to the canvas, at every width
+    /// either side of the switch and at every edge.
+    #[test]
+    fn fill_sets_exactly_the_clipped_rectangle() {
+        let (w, h) = (40i32, 23i32);
+        for (x0, x1) in [
+            (0, 1),
+            (3, 3 + NARROW as i32 - 1),
+            (3, 3 + NARROW as i32),
+            (-5, 7),
+            (30, 60),
+            (-9, 99),
+        ] {
+            for (y0, y1) in [(0, 23), (-4, 5), (20, 40), (23, 30), (5, 5), (-3, -1)] {
+                let inks = Inks::new(crate::chart::theme::Colors::Light, &[], 1);
+                let mut c = Canvas::new(w as u32, h as u32, Palette::new(&inks));
+                c.fill(7, x0, y0, x1, y1);
+                for y in 0..h {
+                    for x in 0..w {
+                        let inside = (x0..x1).contains(&x) && (y0..y1).contains(&y);
+                        let want = if inside { 7 } else { 0 };
+                        assert_eq!(
+                            c.pixels[(y * w + x) as usize],
+                            want,
+                            "({x}, {y}) of {x0}..{x1} x {y0}..{y1}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_horizontal_line_covers_its_width() {
