@@ -24,10 +24,11 @@ const startWork = typeof EDGECHART_START_WORK === 'undefined' || EDGECHART_START
 // Passes of the start work: the first compiles (V8's baseline tier) and
 // makes the hot functions hot; V8 optimizes them on background threads,
 // which takes longer than a pass, so later passes give it the time and pick
-// the optimized code up. Measured in workerd (bench/cold.mjs): passes of 88,
-// 52, 28 and 20 ms, after which a fresh isolate's first costly render is
-// about its hundredth's. A pass no faster than 90% of the one before means
-// V8 is done: stop. (A clock that stands still reads 0: all passes run.)
+// the optimized code up. Measured in workerd: passes of 88, 52, 28 and 20
+// ms, after which the costliest chart's first render took 15 ms against 10
+// to 15 warm (with one pass, 33 against 18; bench/cold.mjs has the medians).
+// A pass no faster than 90% of the one before means V8 is done: stop. (A
+// clock that stands still reads 0: all passes run.)
 const maxPasses = typeof EDGECHART_START_PASSES === 'undefined' ? 4 : EDGECHART_START_PASSES;
 const passMs = [];
 let report = null;

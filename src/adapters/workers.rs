@@ -60,7 +60,6 @@ thread_local! {
 fn isolate(env: &Env) -> &'static Isolate {
     ISOLATE.with(|cell| {
         *cell.get_or_init(|| {
-            hear_panics();
             let var = |name: &str| env.var(name).map(|v| v.to_string()).ok();
             let hot_bytes = var("HOT_CACHE_BYTES")
                 .and_then(|v| v.trim().parse().ok())
@@ -155,10 +154,13 @@ extern "C" {
     fn on_panic(message: &str);
 }
 
+/// Once per instance: [`hear_panics`].
+static PANIC_HOOK: std::sync::Once = std::sync::Once::new();
+
 /// Chains a panic hook after workers-rs' (which logs the panic and has the
 /// instance re-made): the entry module hears of the panic before the abort
 /// traps, since a trap inside a task (a promise's callback) reaches no
-/// caller and would leave the request hanging. Once per instance.
+/// caller and would leave the request hanging.
 fn hear_panics() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -200,6 +202,9 @@ impl RequestFields<'_> {
 
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
+    // First, before anything that could panic (an instance made after a
+    // panic runs no start work, so not there).
+    PANIC_HOOK.call_once(hear_panics);
     match answer(req, env, ctx).await {
         Ok(response) => Ok(response),
         Err(e) => {

@@ -8,8 +8,12 @@ use crate::chart::theme::Inks;
 use crate::raster::palette::{mix, Palette};
 use crate::raster::text::{GlyphCache, COVERAGE_LEVELS};
 
-/// Rectangles narrower than this many pixels are filled column by column.
-const NARROW: usize = 16;
+/// Rectangles narrower than this many pixels are filled column by column:
+/// the bars of 1000 bins are one to three pixels wide. Wider ones (the
+/// classic chart's five-pixel bars) row by row, where a fill is worth its
+/// call (more fuel otherwise: the classic chart took 7.3 million instead of
+/// 6.0 with the switch at 16).
+const NARROW: usize = 4;
 
 /// A palette image: one byte (a palette index) per pixel, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]

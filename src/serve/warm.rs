@@ -2,8 +2,8 @@
 //! before any client's. V8 compiles a wasm function lazily, on its first
 //! call, and runs it as baseline code until it is hot; without this, that
 //! compilation and the slow first runs land inside the first real request.
-//! Done at start, they land in the isolate's startup instead (which has
-//! its own limit, and which Cloudflare overlaps with the TLS handshake).
+//! Done at start (in passes: `src/adapters/entry.mjs`), they land in the
+//! isolate's startup instead, which has its own limit (1 s).
 //!
 //! Pure and harmless by construction: the answers are thrown away, the
 //! stores keep nothing, the isolate's own memory tier is not touched, the
@@ -21,9 +21,9 @@ use super::store::{ChartStore, StoreError, StoredChart};
 
 /// What the start work asks for, in order: one row per code path a first
 /// request would otherwise compile (each format, the vocabulary's marks,
-/// series and KDE, dpr 2 with many bins, the most draws, a memory hit, a 304 and an
-/// error image). The last column says whether the row's answer must be a
-/// 200 with a body; the test holds every row to it.
+/// series and KDE, dpr 2 with many bins, the most draws, a memory hit, a
+/// 304 and an error image). The second column says what the row must
+/// answer; the tests hold every row to it.
 pub const TARGETS: &[(&str, Expect)] = &[
     ("/charts/warm-up.png", Expect::Chart),
     ("/charts/warm-up.png", Expect::Chart),
