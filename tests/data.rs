@@ -320,6 +320,33 @@ fn post_answers_name_the_problem() {
     assert_eq!(w.data.puts.get(), 0, "nothing refused was stored");
 }
 
+/// Found by the fuzzer (`data_body`, 2026-12-01): a JSON key of 94 DEL
+/// characters, quoted back as `U+007F` each, made a 400 of over 600
+/// characters. Messages are bounded as written, whatever the body holds.
+#[test]
+fn a_message_quoting_invisible_characters_stays_short() {
+    let w = World::new(Owner::new("", u32::MAX));
+    for key in [
+        "\u{7f}".repeat(94),
+        "\u{202e}".repeat(500),
+        "\u{0}x".repeat(300),
+    ] {
+        let body = format!("{{\"seri{key}es\":[{{\"counts\":[1\n");
+        let r = w.send(
+            Request::new("POST", "/data")
+                .with_header("content-type", "application/json")
+                .with_body(body.as_bytes()),
+        );
+        assert_eq!(r.status, 400);
+        let text = String::from_utf8_lossy(&r.body);
+        assert!(
+            text.chars().count() < 400,
+            "{} characters: {text}",
+            text.chars().count()
+        );
+    }
+}
+
 #[test]
 fn the_values_bound_is_the_owners_and_is_a_413() {
     let mut owner = Owner::new("", u32::MAX);

@@ -1059,21 +1059,24 @@ fn hex_digit(b: u8) -> Option<u8> {
     }
 }
 
-/// Client text for a message: at most `max` characters, control and other
-/// invisible characters spelled `U+XXXX`, in quotes. Messages reach the
-/// body and the error image, never a header.
-/// `s` in quotes for a message, cut at `max` characters, with control and
-/// bidi-control characters spelled `U+XXXX`.
+/// Client text for a message, in quotes: at most `max` characters of
+/// message however it is spelled (control, bidi-control and other
+/// invisible characters are spelled `U+XXXX`, six for one, and count as
+/// six), cut with `…`. Messages reach the body and the error image, never
+/// a header.
 pub(crate) fn quote(s: &str, max: usize) -> String {
     let mut out = String::from("'");
-    for (i, c) in s.chars().enumerate() {
-        if i == max {
+    let mut written = 0;
+    for c in s.chars() {
+        let invisible = c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{FEFF}');
+        let width = if invisible { 6 } else { 1 };
+        if written + width > max {
             out.push('…');
             break;
         }
-        if c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{FEFF}')
-        {
+        written += width;
+        if invisible {
             let _ = write!(out, "U+{:04X}", c as u32);
         } else {
             out.push(c);
@@ -1081,4 +1084,29 @@ pub(crate) fn quote(s: &str, max: usize) -> String {
     }
     out.push('\'');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    /// The bound is on the message as written: invisible characters are
+    /// spelled out (six characters each) and count as what they take.
+    /// (The fuzzer's `data_body` found a JSON key of 94 DELs quoted into
+    /// a 600-character message when the bound counted the input.)
+    #[test]
+    fn quote_bounds_what_it_writes() {
+        let len = |s: &str| s.chars().count();
+        assert_eq!(quote("abc", 10), "'abc'");
+        assert_eq!(quote("abcdef", 3), "'abc…'");
+        assert_eq!(quote("a\u{7f}b", 10), "'aU+007Fb'");
+        let dels = "\u{7f}".repeat(500);
+        let q = quote(&dels, 120);
+        assert!(len(&q) <= 120 + 3, "{} characters", len(&q));
+        assert!(q.ends_with("…'"));
+        let mixed = "x\u{202E}".repeat(300);
+        assert!(len(&quote(&mixed, 60)) <= 63);
+        // Exactly at the bound: nothing is cut.
+        assert_eq!(quote(&"y".repeat(60), 60), format!("'{}'", "y".repeat(60)));
+    }
 }
