@@ -7,7 +7,12 @@ fn main() {
     let spec =
         edgechart::spec::parse_as(format, "sales", Some(&q), edgechart::spec::RouteKind::Named)
             .unwrap_or_else(|e| panic!("{}", e.message));
-    let bytes = edgechart::render::render_chart(&spec).expect("renders");
+    // Every shard, from www/fonts/ (scripts/fonts.sh makes them).
+    let faces = edgechart::testing::all_faces();
+    let (bytes, missed) = edgechart::text::with_faces(&faces, spec.lang.as_deref(), || {
+        edgechart::render::render_chart(&spec).expect("renders")
+    });
+    assert!(missed.is_empty(), "shards missed: {missed:?}");
     use std::io::Write;
     std::io::stdout().write_all(&bytes).unwrap();
 }

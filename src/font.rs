@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 pub use ab_glyph::GlyphId;
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 
-static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-subset.ttf");
+pub static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-subset.ttf");
 
 /// Drawn in place of any character the embedded font lacks (WHITE SQUARE).
 pub const PLACEHOLDER: char = '\u{25A1}';

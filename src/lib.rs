@@ -19,6 +19,7 @@ pub mod spec;
 mod test_rng;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod text;
 
 mod adapters;
 #[cfg(all(feature = "harness", target_arch = "wasm32"))]

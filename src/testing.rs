@@ -64,6 +64,29 @@ impl Host for FixedHost {
     fn cache_policy(&self) -> crate::serve::flow::TierPolicy {
         crate::serve::flow::TierPolicy::Always
     }
+
+    async fn shard_bytes(&self, shard: &crate::text::Shard) -> Result<Vec<u8>, String> {
+        shard_from_disk(shard)
+    }
+}
+
+/// A shard's bytes from this checkout's `www/fonts/` (what `scripts/fonts.sh`
+/// makes and the Worker serves as static assets).
+pub fn shard_from_disk(shard: &crate::text::Shard) -> Result<Vec<u8>, String> {
+    let path = format!("{}/www{}", env!("CARGO_MANIFEST_DIR"), shard.path);
+    std::fs::read(&path).map_err(|e| format!("{path}: {e} (run scripts/fonts.sh)"))
+}
+
+/// Every shard, parsed from disk: a [`crate::text::FaceSet`] for tests that
+/// render without the flow. Panics naming the shard that is missing.
+pub fn all_faces() -> crate::text::FaceSet {
+    let mut set = crate::text::FaceSet::new();
+    for (i, s) in crate::text::shards().iter().enumerate() {
+        let bytes = shard_from_disk(s).unwrap_or_else(|e| panic!("{e}"));
+        let face = crate::text::Face::parse(i, bytes).unwrap_or_else(|e| panic!("{e}"));
+        set.insert(std::sync::Arc::new(face));
+    }
+    set
 }
 
 /// A [`Host`] with what an owner turns on: signing keys
@@ -105,6 +128,9 @@ impl Host for Owner {
     }
     fn data_values_max(&self) -> usize {
         self.values_max
+    }
+    async fn shard_bytes(&self, shard: &crate::text::Shard) -> Result<Vec<u8>, String> {
+        shard_from_disk(shard)
     }
     async fn may_render(&self) -> Result<(), u32> {
         match self.renders_left.get() {

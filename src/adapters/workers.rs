@@ -26,9 +26,12 @@ const DATA_BINDING: &str = "DATA";
 const DEFAULT_TTL: u64 = 30 * 24 * 3600;
 /// KV refuses expiration TTLs under 60 seconds.
 const MIN_TTL: u64 = 60;
-/// PNG bytes each isolate keeps in memory unless `HOT_CACHE_BYTES` says
+/// Chart bytes each isolate keeps in memory unless `HOT_CACHE_BYTES` says
 /// otherwise (of the isolate's 128 MiB; renders peak near 8 MiB).
 const DEFAULT_HOT_CACHE_BYTES: usize = 16 << 20;
+/// The static assets binding (`[assets] binding` in wrangler.toml): the
+/// font shards of `www/fonts/`.
+const ASSETS_BINDING: &str = "ASSETS";
 /// The Cache API entry's own header carrying the chart metadata.
 const META_HEADER: &str = "x-edgechart-meta";
 
@@ -46,6 +49,9 @@ struct Isolate {
     data_values_max: usize,
     /// `LOG_HITS`: whether memory hits and 304s write a log line.
     log_hits: bool,
+    /// `FONT_FAULT=once` (a test switch): the isolate's first shard fetch
+    /// fails, as an outage of the assets would.
+    font_fault: std::cell::Cell<bool>,
     /// `DATA_STORE_FAULT` (a test switch): `put` or `get` makes the data
     /// store fail, as an outage would; `panic` makes its lookups panic.
     data_fault: String,
@@ -64,6 +70,9 @@ fn isolate(env: &Env) -> &'static Isolate {
             let hot_bytes = var("HOT_CACHE_BYTES")
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(DEFAULT_HOT_CACHE_BYTES);
+            if let Some(bytes) = var("SHARD_CACHE_BYTES").and_then(|v| v.trim().parse().ok()) {
+                crate::serve::fonts::with_cache(|c| c.set_capacity(bytes));
+            }
             Box::leak(Box::new(Isolate {
                 hot: HotCache::new(hot_bytes),
                 // A secret (`wrangler secret put`, `.dev.vars`) or a plain var.
@@ -74,6 +83,9 @@ fn isolate(env: &Env) -> &'static Isolate {
                 ttl: ttl(var("CHART_TTL_SECONDS")),
                 data_values_max: data_values_max(var("DATA_VALUES_MAX")),
                 data_fault: var("DATA_STORE_FAULT").unwrap_or_default(),
+                font_fault: std::cell::Cell::new(
+                    var("FONT_FAULT").is_some_and(|v| v.trim() == "once"),
+                ),
                 log_hits: var("LOG_HITS").is_some_and(|v| v.trim() == "on"),
             }))
         })
@@ -283,6 +295,7 @@ async fn answer(
     let host = WorkerHost {
         stores_off: false,
         config: Some(config),
+        env: Some(env.clone()),
         budget: config.budget_on.then(|| Limiter::bind(&env)).flatten(),
         client: match config.budget_on {
             true => fields.client_ip.unwrap_or_default().to_string(),
@@ -419,6 +432,9 @@ fn to_js(r: Response, head: bool) -> web_sys::Response {
 struct WorkerHost {
     /// The isolate's configuration; none for the fallback 500.
     config: Option<&'static Isolate>,
+    /// The bindings, for the static assets (font shards); none in the
+    /// start work, which fetches nothing.
+    env: Option<Env>,
     /// The `[[ratelimits]]` binding; none configured means no budget.
     budget: Option<Limiter>,
     /// `CF-Connecting-IP`: whose budget a render spends.
@@ -465,6 +481,32 @@ impl Host for WorkerHost {
     fn data_values_max(&self) -> usize {
         self.config
             .map_or(crate::dataset::VALUES_MAX_DEFAULT, |c| c.data_values_max)
+    }
+
+    /// A shard from the static assets (`ASSETS` binding): a fetch inside
+    /// the data centre, without a network round trip.
+    async fn shard_bytes(&self, shard: &crate::text::Shard) -> Result<Vec<u8>, String> {
+        let env = self.env.as_ref().ok_or("no bindings")?;
+        if let Some(c) = self.config {
+            if c.font_fault.get() {
+                // The test switch FONT_FAULT=once: this isolate's first shard fetch fails.
+                c.font_fault.set(false);
+                return Err("FONT_FAULT: the first shard fetch fails".into());
+            }
+        }
+        let assets = env
+            .assets(ASSETS_BINDING)
+            .map_err(|e| format!("no {ASSETS_BINDING} binding: {e}"))?;
+        let mut r = assets
+            .fetch(format!("https://assets.invalid{}", shard.path), None)
+            .await
+            .map_err(|e| format!("fetch {}: {e}", shard.path))?;
+        if r.status_code() != 200 {
+            return Err(format!("fetch {}: status {}", shard.path, r.status_code()));
+        }
+        r.bytes()
+            .await
+            .map_err(|e| format!("read {}: {e}", shard.path))
     }
 
     async fn may_render(&self) -> Result<(), u32> {

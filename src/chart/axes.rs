@@ -13,7 +13,7 @@ use crate::chart::model::Model;
 use crate::chart::scene::{Ink, Scene};
 pub use crate::chart::ticks::Ticks;
 use crate::chart::ticks::{log_ticks, nice_ticks};
-use crate::font::measure;
+use crate::text::measure;
 
 /// The x positions `[x0, x1]` the plot spans: the edges (or the curves),
 /// the marks, and 5% air on each side.
@@ -303,31 +303,10 @@ pub fn widest(labels: &[String], em: f32) -> i32 {
         .unwrap_or(0)
 }
 
-/// `text`, cut to fit `max_width` pixels with an ellipsis when it does not.
-/// The cut is found by bisection over character counts (widths grow with
-/// the prefix): a few measurements, not one per character, so a 200-glyph
-/// title costs about as much as a short one.
+/// `text`, cut to fit `max_width` pixels with an ellipsis when it does not
+/// (at grapheme and shaper cluster boundaries: [`crate::text::fit`]).
 pub fn fit(text: &str, em: f32, max_width: i32) -> String {
-    if measure(text, em).width <= max_width {
-        return text.to_string();
-    }
-    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    let candidate = |k: usize| format!("{}…", text[..ends[k]].trim_end());
-    let fits = |k: usize| measure(&candidate(k), em).width <= max_width;
-    if !fits(0) {
-        return String::new();
-    }
-    // The longest prefix (0..ends.len() characters) that fits.
-    let (mut lo, mut hi) = (0, ends.len() - 1);
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        if fits(mid) {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    candidate(lo)
+    crate::text::fit(text, em, max_width)
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use crate::chart::axes::{self, fit, widest, Frame, TickedAxis};
 use crate::chart::marks::{self, Legend};
 use crate::chart::model::Model;
 use crate::chart::scene::{Ink, Scene, SceneBackend};
-use crate::font::measure;
 use crate::spec::{ChartSpec, Mode, Norm, Scale};
+use crate::text::measure;
 
 /// A drawing failure inside plotters (should not happen for valid specs).
 #[derive(Debug, Clone, PartialEq, Eq)]

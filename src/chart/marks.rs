@@ -7,8 +7,8 @@ use crate::chart::axes::Frame;
 use crate::chart::model::Model;
 use crate::chart::scene::{Ink, Scene};
 use crate::chart::summary::readable;
-use crate::font::measure;
 use crate::spec::{ChartSpec, Mode};
+use crate::text::measure;
 
 /// The bars of every series, as `spec.mode` arranges them.
 pub fn series(scene: &mut Scene, model: &Model, spec: &ChartSpec, f: &Frame) {

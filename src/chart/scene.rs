@@ -9,8 +9,6 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
 
-use crate::font;
-
 /// What a mark is drawn in. Each format maps roles to colours of its own
 /// (a palette entry in the PNG, a CSS class in the SVG), so a theme is a
 /// table, not a drawing.
@@ -353,7 +351,7 @@ impl DrawingBackend for SceneBackend<'_> {
         text: &str,
         style: &TStyle,
     ) -> Result<(u32, u32), DrawingErrorKind<NoError>> {
-        let e = font::measure(text, style.size() as f32);
+        let e = crate::text::measure(text, style.size() as f32);
         Ok((e.width as u32, e.height as u32))
     }
 
@@ -364,7 +362,7 @@ impl DrawingBackend for SceneBackend<'_> {
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<NoError>> {
         let em = style.size() as f32;
-        let e = font::measure(text, em);
+        let e = crate::text::measure(text, em);
         let x = match style.anchor().h_pos {
             HPos::Left => pos.0,
             HPos::Center => pos.0 - e.width / 2,

@@ -12,8 +12,9 @@ use ab_glyph::{OutlineCurve, Point};
 
 use crate::chart::scene::{Ink, Mark, Scene};
 use crate::chart::theme::{Colors, Inks, Rgb};
-use crate::font::{self, layout, line_metrics, GlyphId};
+use crate::font::{self, line_metrics};
 use crate::spec::Theme;
+use crate::text::{self, FaceId, EMBEDDED};
 
 /// What the SVG says of itself besides the picture.
 pub struct SvgText<'a> {
@@ -255,7 +256,7 @@ fn escape(s: &str) -> String {
 /// Glyph outlines defined once each (`<defs>`), placed by `<use>`.
 #[derive(Default)]
 struct Glyphs {
-    ids: HashMap<u16, Option<u16>>,
+    ids: HashMap<(FaceId, u16), Option<String>>,
     defs: String,
 }
 
@@ -274,7 +275,7 @@ impl Glyphs {
         text: &str,
         turned: bool,
     ) {
-        let (placed, _) = layout(text, em);
+        let placed = text::layout(text, em).glyphs;
         let (ascent, _) = line_metrics(em);
         let units = font::units_per_em();
         let scale = em / units;
@@ -294,34 +295,51 @@ impl Glyphs {
                 short(scale)
             );
         }
-        for (id, pen) in placed {
-            let Some(n) = self.define(id) else { continue };
-            if pen == 0 {
-                let _ = write!(body, "<use href=\"#ec{n}\"/>");
-            } else {
-                let at = (pen as f32 * units / em * 10.0).round() / 10.0;
-                let _ = write!(body, "<use href=\"#ec{n}\" x=\"{at}\"/>");
+        for g in placed {
+            let Some(name) = self.define(g.face, g.glyph) else {
+                continue;
+            };
+            let _ = write!(body, "<use href=\"#{name}\"");
+            if g.x != 0 {
+                let at = (g.x as f32 * units / em * 10.0).round() / 10.0;
+                let _ = write!(body, " x=\"{at}\"");
             }
+            if g.y != 0 {
+                let at = (g.y as f32 * units / em * 10.0).round() / 10.0;
+                let _ = write!(body, " y=\"{at}\"");
+            }
+            body.push_str("/>");
         }
         body.push_str("</g>\n");
     }
 
-    /// Defines glyph `id` once; `None` for glyphs with no ink. The element
-    /// id is the font's glyph number (`ec36`), so two charts inlined in one
-    /// page that both define it define the same outline.
-    fn define(&mut self, id: GlyphId) -> Option<u16> {
-        *self.ids.entry(id.0).or_insert_with(|| {
-            let d = outline_path(id)?;
-            let _ = writeln!(self.defs, "<path id=\"ec{}\" d=\"{d}\"/>", id.0);
-            Some(id.0)
-        })
+    /// Defines glyph `glyph` of `face` once; `None` for glyphs with no ink.
+    /// The element id names the font and the glyph: the embedded font's
+    /// glyph number (`ec36`), a shard's digest and number (`ec1a2b3c4d-36`),
+    /// so two charts inlined in one page that both define an id define the
+    /// same outline, whatever their fonts.
+    fn define(&mut self, face: FaceId, glyph: u16) -> Option<String> {
+        self.ids
+            .entry((face, glyph))
+            .or_insert_with(|| {
+                let d = outline_path(face, glyph)?;
+                let name = if face == EMBEDDED {
+                    format!("ec{glyph}")
+                } else {
+                    let shard = &text::shards()[usize::from(face) - 1];
+                    format!("ec{}-{glyph}", shard.hex(4))
+                };
+                let _ = writeln!(self.defs, "<path id=\"{name}\" d=\"{d}\"/>");
+                Some(name)
+            })
+            .clone()
     }
 }
 
 /// A glyph's outline as path data in font units, y down (SVG's way), with
 /// relative commands on whole units (a unit is 1/2048 em: invisible).
-fn outline_path(id: GlyphId) -> Option<String> {
-    let outline = font::outline(id)?;
+fn outline_path(face: FaceId, glyph: u16) -> Option<String> {
+    let outline = text::faces::outline(face, glyph)?;
     if outline.curves.is_empty() {
         return None;
     }

@@ -1,10 +1,12 @@
-//! Text as pixels: glyph coverage from the embedded font, quantized to
+//! Text as pixels: glyph coverage of the laid-out line ([`crate::text`]:
+//! the embedded font's glyphs and the loaded shards'), quantized to
 //! [`COVERAGE_LEVELS`] steps, which keeps the number of distinct colours
 //! small (good for a palette PNG) and identical on every target.
 
 use std::collections::HashMap;
 
-use crate::font::{layout, line_metrics, outlined, GlyphId};
+use crate::font::{line_metrics, outlined, GlyphId};
+use crate::text::{self, FaceId, EMBEDDED};
 
 /// Anti-aliasing steps: coverage is rounded to `k / COVERAGE_LEVELS`.
 pub const COVERAGE_LEVELS: u8 = 12;
@@ -49,7 +51,7 @@ impl Cover {
 /// digits in tick labels are rasterized once per chart.
 #[derive(Default)]
 pub struct GlyphCache {
-    cache: HashMap<(u16, u32), GlyphBitmap, crate::raster::palette::FnvBuild>,
+    cache: HashMap<(FaceId, u16, u32), GlyphBitmap, crate::raster::palette::FnvBuild>,
 }
 
 impl GlyphCache {
@@ -62,25 +64,26 @@ impl GlyphCache {
     /// glyph's level stands (a line of text is one coverage; its glyphs do
     /// not darken each other). `None` for text without ink.
     pub fn cover(&mut self, text: &str, em_px: f32) -> Option<Cover> {
-        let (glyphs, _) = layout(text, em_px);
+        let glyphs = text::layout(text, em_px).glyphs;
         let (ascent, _) = line_metrics(em_px);
         let mut boxes = Vec::with_capacity(glyphs.len());
         let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
-        for (id, pen) in glyphs {
+        for g in glyphs {
+            let key = (g.face, g.glyph, em_px.to_bits());
             let b = self
                 .cache
-                .entry((id.0, em_px.to_bits()))
-                .or_insert_with(|| rasterize(id, em_px));
+                .entry(key)
+                .or_insert_with(|| rasterize(g.face, g.glyph, em_px));
             if b.width == 0 {
                 continue;
             }
-            let (left, top) = (pen + b.left, ascent + b.top);
+            let (left, top) = (g.x + b.left, ascent + g.y + b.top);
             let rows = (b.coverage.len() / b.width) as i32;
             x0 = x0.min(left);
             y0 = y0.min(top);
             x1 = x1.max(left + b.width as i32);
             y1 = y1.max(top + rows);
-            boxes.push(((id.0, em_px.to_bits()), left, top));
+            boxes.push((key, left, top));
         }
         if boxes.is_empty() {
             return None;
@@ -110,8 +113,13 @@ impl GlyphCache {
     }
 }
 
-fn rasterize(id: GlyphId, em_px: f32) -> GlyphBitmap {
-    let Some(outlined) = outlined(id, em_px) else {
+fn rasterize(face: FaceId, glyph: u16, em_px: f32) -> GlyphBitmap {
+    let outlined = if face == EMBEDDED {
+        outlined(GlyphId(glyph), em_px)
+    } else {
+        shard_outlined(face, glyph, em_px)
+    };
+    let Some(outlined) = outlined else {
         return GlyphBitmap {
             left: 0,
             top: 0,
@@ -133,6 +141,23 @@ fn rasterize(id: GlyphId, em_px: f32) -> GlyphBitmap {
         width,
         coverage,
     }
+}
+
+/// A shard's glyph, its outline already in the embedded font's units
+/// ([`text::faces::outline`]), scaled as the embedded font's glyphs are.
+fn shard_outlined(face: FaceId, glyph: u16, em_px: f32) -> Option<ab_glyph::OutlinedGlyph> {
+    let outline = text::faces::outline(face, glyph)?;
+    let factor = em_px / crate::font::units_per_em();
+    let g = GlyphId(glyph)
+        .with_scale_and_position(crate::font::px_scale(em_px), ab_glyph::point(0.0, 0.0));
+    Some(ab_glyph::OutlinedGlyph::new(
+        g,
+        outline,
+        ab_glyph::PxScaleFactor {
+            horizontal: factor,
+            vertical: factor,
+        },
+    ))
 }
 
 #[cfg(test)]

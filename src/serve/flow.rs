@@ -47,6 +47,11 @@ pub trait Host {
     fn data_values_max(&self) -> usize {
         crate::dataset::VALUES_MAX_DEFAULT
     }
+    /// The bytes of font shard `shard` (the Worker: its static assets);
+    /// [`crate::serve::fonts::load`] checks them.
+    async fn shard_bytes(&self, shard: &crate::text::Shard) -> Result<Vec<u8>, String> {
+        Err(format!("this runtime has no font shards ({})", shard.key))
+    }
 }
 
 /// When a storage tier is worth its round trip (`KV_POLICY` for KV,
@@ -459,8 +464,34 @@ pub async fn chart<E: ChartStore, K: ChartStore, H: Host>(
         }
     }
 
+    let fonts = crate::serve::fonts::load(&spec, host).await;
+    out.log.extend(fonts.log);
+    faults.extend(fonts.faults);
     let started = host.now_ms();
-    match render_chart(&spec) {
+    let (rendered, missed) =
+        crate::text::with_faces(&fonts.faces, spec.lang.as_deref(), || render_chart(&spec));
+    for shard in missed {
+        let fault = format!("font:{}", crate::text::shards()[shard].key);
+        if !faults.contains(&fault) {
+            faults.push(fault);
+        }
+    }
+    let degraded = faults.iter().any(|f| f.starts_with("font:"));
+    match rendered {
+        Ok(bytes) if degraded => {
+            // Placeholders where a shard's glyphs belong: answered, never
+            // kept, and without the chart's validators (these are not its
+            // bytes, so they must not revalidate as them).
+            let ms = host.now_ms() - started;
+            out.render_ms = Some(ms);
+            timing.push(format!("render;dur={ms:.2};desc=\"degraded\""));
+            let mut r = chart_response(&id, bytes, Source::Render, &timing, &faults);
+            r.set("Cache-Control", CACHE_NONE);
+            r.remove("ETag");
+            r.remove("Last-Modified");
+            out.response = r;
+            out
+        }
         Ok(bytes) => {
             let ms = host.now_ms() - started;
             out.render_ms = Some(ms);

@@ -107,6 +107,11 @@ impl Response {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Drops header `name` (case-insensitive).
+    pub fn remove(&mut self, name: &str) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
         match self

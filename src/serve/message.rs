@@ -4,16 +4,24 @@
 use crate::chart::scene::{Ink, Scene};
 use crate::chart::theme::{Colors, Inks};
 use crate::encode::png::{encode_png, EncodeError};
-use crate::font::measure;
 use crate::raster::canvas::paint;
+use crate::text::measure;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Width the error message wraps at, in pixels.
 const ERROR_WRAP: i32 = 520;
 const ERROR_TEXT_PX: f32 = 13.0;
 const ERROR_PAD: i32 = 12;
 
-/// A PNG that shows `lines` (the first one as a heading).
+/// A PNG that shows `lines` (the first one as a heading), in any script
+/// whose shard the isolate holds already (an error fetches none; others
+/// show placeholders, and an error is never stored).
 pub fn message_png(lines: &[&str]) -> Result<Vec<u8>, EncodeError> {
+    let held = crate::serve::fonts::with_cache(|c| c.all());
+    crate::text::with_faces(&held, None, || draw(lines)).0
+}
+
+fn draw(lines: &[&str]) -> Result<Vec<u8>, EncodeError> {
     let mut wrapped: Vec<String> = Vec::new();
     for line in lines {
         wrapped.extend(wrap(line, ERROR_WRAP));
@@ -36,7 +44,8 @@ pub fn message_png(lines: &[&str]) -> Result<Vec<u8>, EncodeError> {
     encode_png(&paint(&scene, &Inks::new(Colors::Light, &[], 1)))
 }
 
-/// Greedy word wrap at `max` pixels; words longer than a line are split.
+/// Greedy word wrap at `max` pixels; words longer than a line are split
+/// between grapheme clusters.
 fn wrap(text: &str, max: i32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -55,12 +64,21 @@ fn wrap(text: &str, max: i32) -> Vec<String> {
         }
         let mut rest = word.to_string();
         while measure(&rest, ERROR_TEXT_PX).width > max {
-            let mut cut = rest.len();
-            while cut > 1 && measure(&rest[..cut], ERROR_TEXT_PX).width > max {
-                cut = rest[..cut]
-                    .char_indices()
-                    .last()
-                    .map_or(1, |(i, _)| i.max(1));
+            // The longest run of whole clusters that fits, at least one.
+            let ends = rest
+                .grapheme_indices(true)
+                .map(|(i, _)| i)
+                .skip(1)
+                .chain([rest.len()]);
+            let mut cut = 0;
+            for end in ends {
+                if cut > 0 && measure(&rest[..end], ERROR_TEXT_PX).width > max {
+                    break;
+                }
+                cut = end;
+            }
+            if cut >= rest.len() {
+                break;
             }
             lines.push(rest[..cut].to_string());
             rest = rest[cut..].to_string();

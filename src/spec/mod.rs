@@ -260,6 +260,9 @@ pub struct ChartSpec {
     pub height: u32,
     pub dpr: u32,
     pub theme: Theme,
+    /// The texts' language (a BCP 47 tag, lowercase): Han forms and the
+    /// shaper's language systems; none: the text decides.
+    pub lang: Option<String>,
     /// The id of the stored data set the data came from (`/charts/d/{id}`):
     /// the identity spells the id instead of the numbers.
     pub dataset: Option<String>,
@@ -293,6 +296,7 @@ impl ChartSpec {
             height: limits::HEIGHT_DEFAULT,
             dpr: 1,
             theme: Theme::Light,
+            lang: None,
             dataset: None,
         }
     }

@@ -277,6 +277,18 @@ pub const PARAMS: &[Param] = &[
         picture_only: true,
         canonical: |s, out| out.push_str(s.theme.as_str()),
     },
+    Param {
+        name: "lang",
+        doc: "the language of the texts: Han characters take its regional forms (ja, ko, zh-Hans, zh-Hant); default: the text decides (kana Japanese, Hangul Korean, else Simplified Chinese)",
+        bound: "a BCP 47 tag of at most 35 characters",
+        choices: &[],
+        picture_only: true,
+        canonical: |s, out| {
+            if let Some(l) = &s.lang {
+                out.push_str(l);
+            }
+        },
+    },
 ];
 
 /// The row of parameter `name`.

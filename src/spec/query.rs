@@ -490,6 +490,10 @@ impl Raw {
                 ))
             }
         };
+        let lang = match self.get("lang") {
+            None => None,
+            Some(t) => Some(checked_lang(t)?),
+        };
         let pixels = u64::from(width * dpr) * u64::from(height * dpr);
         if pixels > limits::PIXELS_MAX {
             let which = if self.has("dpr") {
@@ -530,6 +534,7 @@ impl Raw {
             height,
             dpr,
             theme,
+            lang,
             dataset: stored_id,
         };
         let cost = super::cost::estimate(&spec);
@@ -591,6 +596,34 @@ fn choice(key: &str, got: &str) -> ParamError {
         key,
         format!("{key} must be one of {words}, got {}", quote(got, 40)),
     )
+}
+
+/// A BCP 47 language tag as far as charts use it: subtags of 1 to 8
+/// letters or digits joined by `-`, the first of 2 to 3 letters, at most
+/// 35 characters; spelled lowercase (tags are case-insensitive).
+fn checked_lang(t: &str) -> Result<String, ParamError> {
+    let bad = || {
+        ParamError::new(
+            "lang",
+            format!(
+                "lang must be a BCP 47 language tag such as ja, ko, zh-Hans or zh-Hant (at most 35 characters), got {}",
+                quote(t, 40)
+            ),
+        )
+    };
+    if t.is_empty() || t.len() > 35 {
+        return Err(bad());
+    }
+    let mut subtags = t.split('-');
+    let first = subtags.next().unwrap_or("");
+    if !(2..=3).contains(&first.len()) || !first.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(bad());
+    }
+    if !subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return Err(bad());
+    }
+    Ok(t.to_ascii_lowercase())
 }
 
 /// Free text of at most `max` characters without control characters.

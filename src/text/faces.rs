@@ -1,0 +1,258 @@
+//! Fonts as the shaper and the outlines see them: the embedded DejaVu subset
+//! and the shards a request has loaded. A render runs inside
+//! [`with_faces`], which makes a request's loaded shards the ones text is
+//! laid out with; a shard the text needs but the set lacks is drawn as
+//! placeholders and reported, so the flow never caches such a chart.
+
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
+
+use ab_glyph::{Outline, OutlineCurve, Point, Rect};
+use harfrust::font::glyph::outline::{DrawMemory, DrawOptions, PathSink};
+use sha2::{Digest, Sha256};
+
+use super::catalog::{shards, Shard};
+use crate::font;
+
+/// A face: 0 is the embedded font, `i + 1` is shard `i`.
+pub type FaceId = u16;
+pub const EMBEDDED: FaceId = 0;
+
+/// A parsed shard.
+pub struct Face {
+    pub shard: usize,
+    pub font: harfrust::Font,
+    pub units_per_em: f32,
+}
+
+impl Face {
+    /// Checks `bytes` against shard `shard`'s length and digest and parses
+    /// them; the error says which check failed.
+    pub fn parse(shard: usize, bytes: Vec<u8>) -> Result<Face, String> {
+        let s = shards()
+            .get(shard)
+            .ok_or_else(|| format!("no shard {shard}"))?;
+        check(s, &bytes)?;
+        let font = harfrust::Font::new(bytes, s.face_index)
+            .ok_or_else(|| format!("shard {} does not parse", s.key))?;
+        let units_per_em = f32::from(font.units_per_em().max(16));
+        Ok(Face {
+            shard,
+            font,
+            units_per_em,
+        })
+    }
+
+    /// The bytes' share of memory (the isolate's shard cache counts it).
+    pub fn len(&self) -> usize {
+        shards()[self.shard].len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Whether `bytes` are shard `s` exactly.
+pub fn check(s: &Shard, bytes: &[u8]) -> Result<(), String> {
+    if bytes.len() != s.len as usize {
+        return Err(format!(
+            "shard {} is {} bytes, not {}",
+            s.key,
+            bytes.len(),
+            s.len
+        ));
+    }
+    let digest: [u8; 32] = Sha256::digest(bytes).into();
+    if digest != s.sha256 {
+        return Err(format!("shard {} fails its digest", s.key));
+    }
+    Ok(())
+}
+
+/// The shards one render may use.
+#[derive(Clone, Default)]
+pub struct FaceSet {
+    faces: Vec<Arc<Face>>,
+}
+
+impl FaceSet {
+    pub fn new() -> FaceSet {
+        FaceSet::default()
+    }
+
+    pub fn insert(&mut self, face: Arc<Face>) {
+        if self.get(face.shard).is_none() {
+            self.faces.push(face);
+        }
+    }
+
+    pub fn get(&self, shard: usize) -> Option<&Arc<Face>> {
+        self.faces.iter().find(|f| f.shard == shard)
+    }
+}
+
+struct Context {
+    faces: FaceSet,
+    lang: Option<String>,
+    /// Shards text needed and the set lacked, in the order first met.
+    missed: Vec<usize>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Context> = RefCell::new(Context { faces: FaceSet::new(), lang: None, missed: Vec::new() });
+}
+
+/// Runs `f` with `faces` as the shards text is laid out with and `lang` as
+/// its language, and returns what it returned with the shards it needed and
+/// did not have.
+pub fn with_faces<R>(
+    faces: &FaceSet,
+    lang: Option<&str>,
+    f: impl FnOnce() -> R,
+) -> (R, Vec<usize>) {
+    let before = CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let faces = std::mem::replace(&mut c.faces, faces.clone());
+        let lang = std::mem::replace(&mut c.lang, lang.map(str::to_string));
+        (faces, lang, std::mem::take(&mut c.missed))
+    });
+    let out = f();
+    let missed = CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        c.faces = before.0;
+        c.lang = before.1;
+        std::mem::replace(&mut c.missed, before.2)
+    });
+    (out, missed)
+}
+
+/// The language of the render in progress.
+pub fn lang() -> Option<String> {
+    CURRENT.with(|c| c.borrow().lang.clone())
+}
+
+/// The loaded face of shard `shard`, or `None` (and the miss recorded).
+pub fn loaded(shard: usize) -> Option<Arc<Face>> {
+    CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let face = c.faces.get(shard).cloned();
+        if face.is_none() && !c.missed.contains(&shard) {
+            c.missed.push(shard);
+        }
+        face
+    })
+}
+
+/// A loaded face by id, without recording a miss (drawing after layout).
+pub fn face(id: FaceId) -> Option<Arc<Face>> {
+    let shard = usize::from(id.checked_sub(1)?);
+    CURRENT.with(|c| c.borrow().faces.get(shard).cloned())
+}
+
+/// The embedded font for the shaper (the same bytes ab_glyph reads).
+pub fn embedded() -> &'static harfrust::Font {
+    static FONT: OnceLock<harfrust::Font> = OnceLock::new();
+    FONT.get_or_init(|| harfrust::Font::new(font::FONT_BYTES, 0).expect("embedded font parses"))
+}
+
+/// The outline of glyph `glyph` of face `face`, in the embedded font's
+/// units (y up), so that every face scales alike: the SVG's groups and the
+/// raster's scale factor are the embedded font's.
+pub fn outline(face: FaceId, glyph: u16) -> Option<Outline> {
+    if face == EMBEDDED {
+        return font::outline(ab_glyph::GlyphId(glyph));
+    }
+    let f = self::face(face)?;
+    let to_units = font::units_per_em() / f.units_per_em;
+    let glyphs = f.font.outline_glyphs();
+    let g = glyphs.get(harfrust::GlyphId::new(u32::from(glyph)))?;
+    let mut sink = Curves {
+        scale: to_units,
+        curves: Vec::new(),
+        at: Point { x: 0.0, y: 0.0 },
+        start: Point { x: 0.0, y: 0.0 },
+    };
+    g.draw(&DrawOptions::default(), DrawMemory::Scratch, &mut sink)
+        .ok()?;
+    if sink.curves.is_empty() {
+        return None;
+    }
+    let mut bounds = Rect {
+        min: Point {
+            x: f32::MAX,
+            y: f32::MAX,
+        },
+        max: Point {
+            x: f32::MIN,
+            y: f32::MIN,
+        },
+    };
+    for c in &sink.curves {
+        let points: &[Point] = match c {
+            OutlineCurve::Line(a, b) => &[*a, *b],
+            OutlineCurve::Quad(a, b, c) => &[*a, *b, *c],
+            OutlineCurve::Cubic(a, b, c, d) => &[*a, *b, *c, *d],
+        };
+        for p in points {
+            bounds.min.x = bounds.min.x.min(p.x);
+            bounds.min.y = bounds.min.y.min(p.y);
+            bounds.max.x = bounds.max.x.max(p.x);
+            bounds.max.y = bounds.max.y.max(p.y);
+        }
+    }
+    // ab_glyph's bounds run from the top-left corner (y max) to the
+    // bottom-right (y min), as its own parser gives them.
+    let (top, bottom) = (bounds.max.y, bounds.min.y);
+    bounds.min.y = top;
+    bounds.max.y = bottom;
+    Some(Outline {
+        bounds,
+        curves: sink.curves,
+    })
+}
+
+/// Collects a read-fonts path as ab_glyph curves, scaled.
+struct Curves {
+    scale: f32,
+    curves: Vec<OutlineCurve>,
+    at: Point,
+    start: Point,
+}
+
+impl Curves {
+    fn p(&self, x: f32, y: f32) -> Point {
+        Point {
+            x: x * self.scale,
+            y: y * self.scale,
+        }
+    }
+}
+
+impl PathSink for Curves {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.at = self.p(x, y);
+        self.start = self.at;
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let to = self.p(x, y);
+        self.curves.push(OutlineCurve::Line(self.at, to));
+        self.at = to;
+    }
+    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
+        let (c, to) = (self.p(cx0, cy0), self.p(x, y));
+        self.curves.push(OutlineCurve::Quad(self.at, c, to));
+        self.at = to;
+    }
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        let (c0, c1, to) = (self.p(cx0, cy0), self.p(cx1, cy1), self.p(x, y));
+        self.curves.push(OutlineCurve::Cubic(self.at, c0, c1, to));
+        self.at = to;
+    }
+    fn close(&mut self) {
+        if self.at != self.start {
+            self.curves.push(OutlineCurve::Line(self.at, self.start));
+        }
+        self.at = self.start;
+    }
+}

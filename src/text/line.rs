@@ -1,0 +1,400 @@
+//! A line of text as positioned glyphs: split into bidirectional level runs
+//! (UAX #9), then into script runs (common and inherited characters take
+//! their neighbours' script) and font runs (the embedded font where it has
+//! the character, else the run's shard, else any shard that has it, else
+//! the placeholder), each shaped by HarfBuzz's algorithm (harfrust) and
+//! laid out in visual order.
+//!
+//! Text the embedded font draws whole, left to right, skips all of it and
+//! is laid out as it always was ([`crate::font::layout`]): the same glyphs,
+//! the same bytes, the same cost.
+
+use std::ops::Range;
+
+use harfrust::{Buffer, BufferFlags, Direction, Language, Script, ShapeOptions, ShaperFont};
+use unicode_bidi::BidiInfo;
+
+use super::catalog::{covering, shards, Region};
+use super::faces::{self, FaceId, EMBEDDED};
+use crate::font;
+
+/// A glyph at its place: `x` is its pen position from the line's start and
+/// `y` its offset below the baseline, in whole pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub face: FaceId,
+    pub glyph: u16,
+    pub x: i32,
+    pub y: i32,
+}
+
+/// A laid-out line: its glyphs in visual order and its advance in pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Laid {
+    pub glyphs: Vec<Placed>,
+    pub width: i32,
+}
+
+/// How a line's text is shaped: its language (a BCP 47 tag, for Han forms
+/// and the shaper's language systems).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Setting<'a> {
+    pub lang: Option<&'a str>,
+}
+
+/// One shaped piece: a font run of one level and script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// Bytes of the text it covers (logical order).
+    pub range: Range<usize>,
+    pub rtl: bool,
+    pub script: Script,
+    pub face: Choice,
+}
+
+/// The font a character is drawn with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Embedded,
+    Shard(usize),
+    /// No font has it: the placeholder (from the embedded font).
+    Placeholder,
+}
+
+/// Whether the embedded font draws `text` whole and left to right (no
+/// character it lacks; it has no right-to-left letters or bidi controls).
+pub fn is_simple(text: &str) -> bool {
+    text.chars().all(font::has_glyph)
+}
+
+/// Lays out `text` at `em_px` pixels per em.
+pub fn layout(text: &str, em_px: f32, setting: Setting<'_>) -> Laid {
+    if is_simple(text) {
+        let (glyphs, width) = font::layout(text, em_px);
+        return Laid {
+            glyphs: glyphs
+                .into_iter()
+                .map(|(id, x)| Placed {
+                    face: EMBEDDED,
+                    glyph: id.0,
+                    x,
+                    y: 0,
+                })
+                .collect(),
+            width,
+        };
+    }
+    let mut laid = Laid::default();
+    let mut pen = 0.0f32;
+    for run in runs(text, setting) {
+        shape_run(text, &run, em_px, setting, &mut pen, &mut laid.glyphs);
+    }
+    laid.width = libm::ceilf(pen) as i32;
+    laid
+}
+
+/// The paragraph direction of `text` (its first strong character's; left
+/// to right when it has none).
+pub fn is_rtl(text: &str) -> bool {
+    BidiInfo::new(text, None)
+        .paragraphs
+        .first()
+        .is_some_and(|p| p.level.is_rtl())
+}
+
+/// The runs of `text` in visual order.
+pub fn runs(text: &str, setting: Setting<'_>) -> Vec<Run> {
+    let info = BidiInfo::new(text, None);
+    let region = setting
+        .lang
+        .and_then(Region::from_lang)
+        .unwrap_or_else(|| Region::from_text(text));
+    let mut out = Vec::new();
+    for para in &info.paragraphs {
+        let (levels, level_runs) = info.visual_runs(para, para.range.clone());
+        for lr in level_runs {
+            let rtl = levels[lr.start].is_rtl();
+            let mut pieces = split(text, lr.clone(), rtl, region);
+            if rtl {
+                pieces.reverse();
+            }
+            out.extend(pieces);
+        }
+    }
+    out
+}
+
+/// The characters of `text` in visual order (their byte offsets), as the
+/// bidi algorithm reorders them (rules L1 and L2; no mirroring, which the
+/// shaper does).
+pub fn visual_order(text: &str) -> Vec<usize> {
+    let info = BidiInfo::new(text, None);
+    let mut out = Vec::new();
+    for para in &info.paragraphs {
+        let (levels, runs) = info.visual_runs(para, para.range.clone());
+        for r in runs {
+            let mut chars: Vec<usize> = text[r.clone()]
+                .char_indices()
+                .map(|(i, _)| r.start + i)
+                .collect();
+            if levels[r.start].is_rtl() {
+                chars.reverse();
+            }
+            out.extend(chars);
+        }
+    }
+    out
+}
+
+fn is_neutral(s: Script) -> bool {
+    s == Script::COMMON || s == Script::INHERITED || s == Script::UNKNOWN
+}
+
+fn is_embedded_script(s: Script) -> bool {
+    s == Script::LATIN || s == Script::GREEK || s == Script::CYRILLIC || is_neutral(s)
+}
+
+/// Characters that belong to the previous character's font: combining
+/// marks, joiners and variation selectors.
+fn clings(c: char, script: Script) -> bool {
+    script == Script::INHERITED
+        || matches!(c as u32, 0x200C | 0x200D | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0xE0020..=0xE007F)
+}
+
+/// Splits one level run (logical order) into script and font runs.
+fn split(text: &str, range: Range<usize>, rtl: bool, region: Region) -> Vec<Run> {
+    let chars: Vec<(usize, char)> = text[range.clone()]
+        .char_indices()
+        .map(|(i, c)| (range.start + i, c))
+        .collect();
+    let raw: Vec<Script> = chars
+        .iter()
+        .map(|&(_, c)| harfrust::unicode::script(c as u32))
+        .collect();
+    // Neutral characters take the script before them, or at the start the
+    // first one after them.
+    let first = raw.iter().copied().find(|s| !is_neutral(*s));
+    let mut scripts = Vec::with_capacity(raw.len());
+    let mut current = first.unwrap_or(Script::COMMON);
+    for &s in &raw {
+        if !is_neutral(s) {
+            current = s;
+        }
+        scripts.push(current);
+    }
+    let mut out: Vec<Run> = Vec::new();
+    let mut primary: Option<usize> = None;
+    let mut prev: Option<Choice> = None;
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        let script = scripts[k];
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let choice = match prev {
+            Some(p) if clings(c, raw[k]) => p,
+            _ => choose(c, script, next, region, &mut primary),
+        };
+        prev = Some(choice);
+        let end = at + c.len_utf8();
+        match out.last_mut() {
+            Some(r) if r.face == choice && r.script == script => r.range.end = end,
+            _ => out.push(Run {
+                range: at..end,
+                rtl,
+                script,
+                face: choice,
+            }),
+        }
+    }
+    out
+}
+
+fn is_format(c: char) -> bool {
+    matches!(c as u32, 0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF)
+}
+
+fn choose(
+    c: char,
+    script: Script,
+    next: Option<char>,
+    region: Region,
+    primary: &mut Option<usize>,
+) -> Choice {
+    let embedded = font::has_glyph(c);
+    // Format characters (bidi controls, joiners' kin): the shaper hides
+    // them; no shard is needed for them.
+    if is_format(c) {
+        return Choice::Embedded;
+    }
+    // A keycap or emoji presentation: the emoji face, when it has it.
+    if matches!(next, Some('\u{FE0F}' | '\u{20E3}')) {
+        if let Some(i) = super::catalog::by_key("emoji").filter(|&i| shards()[i].covers(c)) {
+            return Choice::Shard(i);
+        }
+    }
+    if embedded && is_embedded_script(script) {
+        return Choice::Embedded;
+    }
+    if let Some(p) = *primary {
+        if shards()[p].covers(c) {
+            return Choice::Shard(p);
+        }
+    }
+    if embedded {
+        return Choice::Embedded;
+    }
+    match covering(c, region) {
+        Some(i) => {
+            if !is_neutral(harfrust::unicode::script(c as u32)) {
+                *primary = Some(i);
+            }
+            Choice::Shard(i)
+        }
+        None => Choice::Placeholder,
+    }
+}
+
+/// The language tag the shaper gets for `script` (language systems such as
+/// Japanese forms in the CJK font's `locl`).
+fn language(setting: Setting<'_>) -> Option<Language> {
+    setting.lang.and_then(|l| l.parse().ok())
+}
+
+fn shape_run(
+    text: &str,
+    run: &Run,
+    em_px: f32,
+    setting: Setting<'_>,
+    pen: &mut f32,
+    out: &mut Vec<Placed>,
+) {
+    let Some((face, units, shaped)) = shape(text, run, setting) else {
+        return placeholders(text, run, em_px, pen, out);
+    };
+    let scale = em_px / units;
+    for g in shaped {
+        out.push(Placed {
+            face,
+            glyph: u16::try_from(g.glyph).unwrap_or(0),
+            x: libm::roundf(*pen + g.pos.x_offset as f32 * scale) as i32,
+            y: -libm::roundf(g.pos.y_offset as f32 * scale) as i32,
+        });
+        *pen += g.pos.x_advance as f32 * scale;
+    }
+}
+
+/// One glyph as the shaper gave it: font units, `cluster` a byte offset
+/// into the whole text.
+#[derive(Debug, Clone, Copy)]
+pub struct Shaped {
+    pub glyph: u32,
+    pub cluster: usize,
+    pub pos: harfrust::GlyphPosition,
+}
+
+/// Shapes `run` with its direction, script and language: its face, that
+/// face's units per em, and the glyphs in visual order. `None` when no
+/// loaded face draws the run (a placeholder or a shard not loaded).
+pub fn shape(text: &str, run: &Run, setting: Setting<'_>) -> Option<(FaceId, f32, Vec<Shaped>)> {
+    let held;
+    let (font, face, units) = match run.face {
+        Choice::Embedded => (faces::embedded(), EMBEDDED, font::units_per_em()),
+        Choice::Shard(i) => {
+            held = faces::loaded(i)?;
+            (&held.font, (i + 1) as FaceId, held.units_per_em)
+        }
+        Choice::Placeholder => return None,
+    };
+    let mut buffer = Buffer::new();
+    for (i, c) in text[run.range.clone()].char_indices() {
+        buffer.push(c as u32, (run.range.start + i) as u32);
+    }
+    // The text around the run, as HarfBuzz sees an item of a longer text
+    // (joining across a run's edge).
+    buffer.set_pre_context(&text[..run.range.start]);
+    buffer.set_post_context(&text[run.range.end..]);
+    buffer.set_direction(if run.rtl {
+        Direction::RightToLeft
+    } else {
+        Direction::LeftToRight
+    });
+    buffer.set_script(Some(run.script).filter(|s| !is_neutral(*s)));
+    buffer.set_language(language(setting));
+    let mut flags = BufferFlags::empty();
+    if run.range.start == 0 {
+        flags |= BufferFlags::BEGINNING_OF_TEXT;
+    }
+    if run.range.end == text.len() {
+        flags |= BufferFlags::END_OF_TEXT;
+    }
+    buffer.set_flags(flags);
+    if buffer.script().is_none() {
+        buffer.guess_segment_properties();
+    }
+    let shaper = ShaperFont::new(font);
+    harfrust::shape(&shaper, &mut buffer, ShapeOptions::new()).ok()?;
+    let shaped = buffer
+        .glyph_infos()
+        .iter()
+        .zip(buffer.glyph_positions())
+        .map(|(i, p)| Shaped {
+            glyph: i.glyph_id,
+            cluster: i.cluster as usize,
+            pos: *p,
+        })
+        .collect();
+    Some((face, units, shaped))
+}
+
+/// A run no loaded font draws: one placeholder per character (as the
+/// embedded font lays it out).
+fn placeholders(text: &str, run: &Run, em_px: f32, pen: &mut f32, out: &mut Vec<Placed>) {
+    let n = text[run.range.clone()].chars().count();
+    let square: String = std::iter::repeat_n(font::PLACEHOLDER, n).collect();
+    let (glyphs, width) = font::layout(&square, em_px);
+    let start = libm::roundf(*pen) as i32;
+    out.extend(glyphs.into_iter().map(|(id, x)| Placed {
+        face: EMBEDDED,
+        glyph: id.0,
+        x: start + x,
+        y: 0,
+    }));
+    *pen = start as f32 + width as f32;
+}
+
+/// The shards `text` needs: those of its font runs.
+pub fn needs(text: &str, setting: Setting<'_>, into: &mut Vec<usize>) {
+    if is_simple(text) {
+        return;
+    }
+    for run in runs(text, setting) {
+        if let Choice::Shard(i) = run.face {
+            if !into.contains(&i) {
+                into.push(i);
+            }
+        }
+    }
+}
+
+/// Byte offsets where the shaped `text` may be cut: starts of the shaper's
+/// clusters (never inside a ligature or a mark's cluster), in logical
+/// order, with the text's end.
+pub fn cluster_starts(text: &str, setting: Setting<'_>) -> Vec<usize> {
+    let mut starts: Vec<usize> = Vec::new();
+    if is_simple(text) {
+        starts.extend(text.char_indices().map(|(i, _)| i));
+    } else {
+        for run in runs(text, setting) {
+            match shape(text, &run, setting) {
+                Some((_, _, shaped)) => starts.extend(shaped.iter().map(|g| g.cluster)),
+                None => starts.extend(
+                    text[run.range.clone()]
+                        .char_indices()
+                        .map(|(k, _)| run.range.start + k),
+                ),
+            }
+        }
+    }
+    starts.push(text.len());
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
