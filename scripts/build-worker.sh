@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# The font shards in www/fonts/ (the static assets the Worker fetches them
+# from): made or checked first, so a deploy never uploads a Worker whose
+# shards are missing.
+scripts/fonts.sh
 out=build/index_bg.wasm
 if [ -f "$out" ] && [ -z "$(find src assets Cargo.toml Cargo.lock .cargo -newer "$out" -print -quit)" ]; then
   echo "worker build is up to date ($out)"

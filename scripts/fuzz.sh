@@ -6,8 +6,10 @@
 # canvases through the PNG encoder, back through the png crate and
 # miniz_oxide) and deflate_roundtrip (arbitrary bytes through the zlib
 # stream, any row distance, matches at the window's edge, inflated back
-# strictly) and data_body (POST /data bodies, any bytes under any
-# Content-Type, through the parsers and the flow). Targets run side by side, sharing the cores. The corpus lives in
+# strictly), data_body (POST /data bodies, any bytes under any
+# Content-Type, through the parsers and the flow) and text (any string in
+# any lang through itemization, bidi, shaping, cutting and the glyph
+# raster, with every font shard). Targets run side by side, sharing the cores. The corpus lives in
 # fuzz/corpus/TARGET and is kept in the repository; a crash leaves its input
 # in fuzz/artifacts/TARGET/ and fails this command. Installs, pinned and only
 # when missing: a nightly toolchain (cargo fuzz needs -Z flags) and cargo-fuzz.
@@ -19,7 +21,7 @@ CARGO_FUZZ_VERSION=0.13.2
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request encode_roundtrip deflate_roundtrip data_body)
+[ ${#targets[@]} -gt 0 ] || targets=(request encode_roundtrip deflate_roundtrip data_body text)
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 if ! rustup toolchain list | grep -q "^$NIGHTLY"; then
@@ -35,7 +37,7 @@ step "building the fuzz targets (nightly, address sanitizer; fuzz/target)"
 cargo "+$NIGHTLY" fuzz build -O 2>&1 | grep -vE "^ +(Compiling|Downloaded|Downloading)" | tail -5
 
 mkdir -p fuzz/logs
-declare -A max_len=([request]=4096 [encode_roundtrip]=65536 [deflate_roundtrip]=65536 [data_body]=8192)
+declare -A max_len=([request]=4096 [encode_roundtrip]=65536 [deflate_roundtrip]=65536 [data_body]=8192 [text]=1024)
 # Tokens of the request syntax (parameters, numbers at the edges of f64,
 # escapes): on the code before this round's fixes, they took the request
 # target from 4,499 to 5,220 coverage edges in 5 minutes.

@@ -2,7 +2,8 @@
 # Installs what the README's two commands need, at pinned versions, skipping
 # whatever is already there (a warm machine passes through in seconds):
 #   the wasm32 Rust target, worker-build, wasm-bindgen-cli (the version in
-#   Cargo.lock), the npm packages (wrangler, ...), numpy and scipy for the
+#   Cargo.lock), the npm packages (wrangler, ...), the font shards
+#   (scripts/fonts.sh: Debian's Noto fonts, fontTools), numpy and scipy for the
 #   reference oracle (tests/oracle/check.py, used by a native cargo test), and
 #   with --browser (the test command) Debian's chromium for the browser tests
 #   and httplint.
@@ -48,6 +49,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   step "installing npm packages from package-lock.json (wrangler, playwright-core, pngjs, binaryen)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The font shards the Worker fetches on demand (www/fonts/, generated from
+# Debian's Noto packages and @fontsource/noto-emoji by the pinned fontTools,
+# checked against fonts/shards.lock; a second or so when they are there, a
+# few minutes the first time).
+scripts/fonts.sh
 
 # numpy and scipy for the reference oracle tests/oracle/check.py, in their own
 # venv. Always, not only with --browser: a native cargo test runs the oracle.

@@ -217,3 +217,68 @@ pub fn run_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     }
     panic!("run_all: futures still pending after 10,000 rounds");
 }
+
+/// One line as the text engine lays it out, for `tests/text/check.py`: its
+/// runs in visual order (font file, face, direction, script, byte range)
+/// with the shaped glyphs in font units (`[glyph, cluster, x_advance,
+/// y_advance, x_offset, y_offset]`), the shards it missed, and the bidi
+/// visual order of its characters (byte offsets).
+pub fn shape_record(
+    faces: &crate::text::FaceSet,
+    t: &str,
+    lang: Option<&str>,
+) -> serde_json::Value {
+    use crate::text::line::{self, Choice, Setting};
+    let setting = Setting { lang };
+    let (runs, missed) = crate::text::with_faces(faces, lang, || {
+        line::runs(t, setting)
+            .into_iter()
+            .map(|run| {
+                let (file, index, key) = match run.face {
+                    Choice::Embedded => (
+                        "assets/fonts/DejaVuSans-subset.ttf".to_string(),
+                        0,
+                        "embedded",
+                    ),
+                    Choice::Shard(i) => {
+                        let s = &crate::text::shards()[i];
+                        (format!("www{}", s.path), s.face_index, s.key)
+                    }
+                    Choice::Placeholder => (String::new(), 0, "placeholder"),
+                };
+                let glyphs: Vec<serde_json::Value> = line::shape(t, &run, setting)
+                    .map(|(_, _, g)| g)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|g| {
+                        serde_json::json!([
+                            g.glyph,
+                            g.cluster,
+                            g.pos.x_advance,
+                            g.pos.y_advance,
+                            g.pos.x_offset,
+                            g.pos.y_offset
+                        ])
+                    })
+                    .collect();
+                serde_json::json!({
+                    "face": key,
+                    "file": file,
+                    "index": index,
+                    "rtl": run.rtl,
+                    "script": run.script.tag().to_string(),
+                    "start": run.range.start,
+                    "end": run.range.end,
+                    "glyphs": glyphs,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    serde_json::json!({
+        "text": t,
+        "lang": lang,
+        "runs": runs,
+        "missed": missed,
+        "visual": line::visual_order(t),
+    })
+}

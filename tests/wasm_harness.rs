@@ -364,6 +364,10 @@ const DETERMINISM: &[&str] = &[
     "/charts/big.png?w=2048&h=2048",
     "/charts/wide.png?w=4096&h=1024&n=100000&bins=1000",
     "/charts/title.png?title=Ångström+Δx+Ж+漢字+%F0%9F%98%80",
+    // Text in every script: shaped, reordered, from the shards.
+    "/charts/s.png?title=%D9%85%D8%A8%D9%8A%D8%B9%D8%A7%D8%AA%202024%20(Q1)&xlabel=%D7%A9%D7%9C%D7%95%D7%9D%20world",
+    "/charts/s.png?title=%E0%A4%A4%E0%A4%BE%E0%A4%AA%E0%A4%AE%E0%A4%BE%E0%A4%A8%20%E0%B8%AA%E0%B8%A7%E0%B8%B1%E0%B8%AA%E0%B8%94%E0%B8%B5&dpr=2",
+    "/charts/s.png?title=%E6%9D%B1%E4%BA%AC%E3%81%AE%E6%B0%97%E6%B8%A9%20%EC%84%9C%EC%9A%B8&labels=%F0%9F%91%A9%E2%80%8D%F0%9F%92%BB|%F0%9F%87%AF%F0%9F%87%B5&values=1,2|2,3",
 ];
 
 /// `target` (a `.png` URL) in `format`.
@@ -373,6 +377,7 @@ fn as_format(target: &str, format: Format) -> String {
 
 #[test]
 fn wasm_bytes_equal_native_bytes() {
+    let faces = edgechart::testing::all_faces();
     let mut h = Harness::new();
     for format in Format::ALL {
         for target in DETERMINISM {
@@ -385,7 +390,9 @@ fn wasm_bytes_equal_native_bytes() {
                 .trim_start_matches("/charts/")
                 .trim_end_matches(&format!(".{}", format.extension()));
             let spec = parse_as(format, name, Some(query), RouteKind::Named).unwrap();
-            let native = render_chart(&spec).unwrap();
+            let (native, _) = edgechart::text::with_faces(&faces, spec.lang.as_deref(), || {
+                render_chart(&spec).unwrap()
+            });
             assert!(
                 r.body == native,
                 "{target}: wasm and native bytes differ ({} vs {} bytes)",
@@ -672,6 +679,115 @@ fn fuel_report() {
         serde_json::to_string_pretty(&json).unwrap(),
     )
     .unwrap();
+}
+
+// ---------------------------------------------------------------- text
+
+/// 200 characters of `script`'s sample, percent-encoded.
+fn long_text(sample: &str, chars: usize) -> String {
+    let t: String = sample.chars().cycle().take(chars).collect();
+    t.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// The costliest text: 200 characters in each of the costliest scripts at
+/// dpr 3, with 100-character axis labels and a legend of 8 labels of 60.
+/// Each chart's first render in a fresh instance fetches, checks and parses
+/// its shards; the second (another chart, same shards) finds them in the
+/// isolate's memory: that one must fit the CPU budget, and the difference
+/// is what a shard's first load costs.
+#[test]
+fn the_costliest_text_fits_the_budget() {
+    let scripts = [
+        ("devanagari", "नई दिल्ली में मासिक औसत तापमान क्षत्रिय श्री "),
+        ("myanmar", "လူတိုင်းသည် တူညီလွတ်လပ်သော ဂုဏ်သိက္ခာ "),
+        ("arabic", "يولد جميع الناس أحرارًا متساوين في الكرامة "),
+        (
+            "cjk",
+            "人人生而自由在尊严和权利上一律平等他们赋有理性和良心",
+        ),
+        (
+            "hangul",
+            "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 ",
+        ),
+        ("emoji", "👩‍💻🇯🇵🏳️‍🌈👍🏽🚀🎉#️⃣"),
+        ("thai", "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกัน "),
+    ];
+    let mut worst = (0u64, "");
+    for (name, sample) in scripts {
+        let title = long_text(sample, 200);
+        let axis = long_text(sample, 100);
+        let label = long_text(sample, 60);
+        let labels = vec![label; 8].join("|");
+        let values = (0..8)
+            .map(|s| format!("{s},{}", s + 1))
+            .collect::<Vec<_>>()
+            .join("|");
+        let q = |seed: u32| {
+            format!(
+                "/charts/t{seed}.png?title={title}&xlabel={axis}&ylabel={axis}&labels={labels}&values={values}&w=682&h=682&dpr=3"
+            )
+        };
+        let mut h = Harness::new();
+        let first = h.get(&q(1));
+        assert_eq!(
+            first.status,
+            200,
+            "{name}: {}",
+            String::from_utf8_lossy(&first.body)
+        );
+        assert!(
+            first.header("X-Chart-Fault").is_none(),
+            "{name}: {:?}",
+            first.header("X-Chart-Fault")
+        );
+        let cold = h.last_fuel;
+        let shards = h.host().shard_reads.len();
+        let second = h.get(&q(2));
+        assert_eq!(second.status, 200, "{name}");
+        let warm = h.last_fuel;
+        assert_eq!(
+            h.host().shard_reads.len(),
+            shards,
+            "{name}: the second chart fetched again"
+        );
+        let mem = h.memory_bytes();
+        println!(
+            "{name:<11} first {cold:>11} fuel ({shards} shards), shards held {warm:>11} fuel, {} MiB",
+            mem >> 20
+        );
+        assert!(
+            warm <= FUEL_BUDGET_LARGEST,
+            "{name}: {warm} fuel > {FUEL_BUDGET_LARGEST}"
+        );
+        assert!(mem <= MEMORY_LIMIT);
+        if warm > worst.0 {
+            worst = (warm, name);
+        }
+    }
+    println!(
+        "costliest text: {} ({} fuel with its shards held)",
+        worst.1, worst.0
+    );
+}
+
+/// A shard the static assets cannot give: placeholders, `no-store`, the
+/// fault header; the next request, with the assets back, draws the chart.
+#[test]
+fn a_shard_that_fails_to_load_is_never_cached_in_wasm() {
+    let mut h = Harness::new();
+    h.host().fail_shards = true;
+    let target = "/charts/f.png?title=%E0%B8%AA%E0%B8%A7%E0%B8%B1%E0%B8%AA%E0%B8%94%E0%B8%B5";
+    let r = h.get(target);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Cache-Control"), Some("no-store"));
+    assert_eq!(r.header("X-Chart-Fault"), Some("font:thai"));
+    assert!(r.header("ETag").is_none());
+    h.host().fail_shards = false;
+    let again = h.get(target);
+    assert_eq!(again.status, 200);
+    assert!(again.header("X-Chart-Fault").is_none());
+    assert!(again.header("ETag").is_some());
+    assert_ne!(again.body, r.body);
 }
 
 // ---------------------------------------------------------------- data sets

@@ -15,7 +15,8 @@
 //! - imports: `store_get(tier, key) -> i64` (-1 error, -2 miss, else the
 //!   length of a staged `meta_len u32 | meta | body` that `store_take(dst)`
 //!   copies in), `store_put(tier, key, meta, body) -> i32` (0 ok),
-//!   `now_ms() -> f64`, `random_fill(ptr, len)`, `log(ptr, len)`.
+//!   `now_ms() -> f64`, `random_fill(ptr, len)`, `log(ptr, len)`; tier 3 of
+//!   `store_get` is not a store but the font shards, keyed by path.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -47,6 +48,8 @@ const TIER_EDGE: u32 = 0;
 const TIER_KV: u32 = 1;
 /// The data sets of `POST /data` (the Worker's `DATA` binding).
 const TIER_DATA: u32 = 2;
+/// The font shards (the Worker's static assets), by path: read-only.
+const TIER_FONTS: u32 = 3;
 
 thread_local! {
     static PENDING: RefCell<Option<WriteBack>> = const { RefCell::new(None) };
@@ -183,6 +186,19 @@ impl Host for HostEnv {
         let mut seed = [0u8; 32];
         unsafe { random_fill(seed.as_mut_ptr(), 32) };
         seed
+    }
+
+    /// A shard from the host (`store_get` on tier 3, the path as key).
+    async fn shard_bytes(&self, shard: &crate::text::Shard) -> Result<Vec<u8>, String> {
+        let store = HostStore {
+            tier: TIER_FONTS,
+            panic_on_get: false,
+        };
+        match store.get(shard.path).await {
+            Ok(Some(c)) => Ok(c.body),
+            Ok(None) => Err(format!("no shard {}", shard.path)),
+            Err(e) => Err(e.0),
+        }
     }
 
     /// The harness exercises every tier, so KV is always used.

@@ -53,29 +53,18 @@ impl ShardCache {
         if face.len() > capacity || lru.entries.iter().any(|(f, _)| f.shard == face.shard) {
             return;
         }
-        while lru.used + face.len() > capacity {
-            let Some(oldest) = lru
-                .entries
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, (_, t))| *t)
-                .map(|(i, _)| i)
-            else {
-                break;
-            };
-            let (gone, _) = lru.entries.swap_remove(oldest);
-            lru.used -= gone.len();
-        }
+        lru.evict_to(capacity - face.len());
         lru.tick += 1;
         let tick = lru.tick;
         lru.used += face.len();
         lru.entries.push((face, tick));
     }
 
-    /// Changes the bound (`SHARD_CACHE_BYTES`); held shards stay until
-    /// the next insertion needs room.
+    /// Changes the bound (`SHARD_CACHE_BYTES`), dropping the least recently
+    /// used shards beyond it.
     pub fn set_capacity(&self, bytes: usize) {
         self.capacity.set(bytes);
+        self.inner.borrow_mut().evict_to(bytes);
     }
 
     /// Bytes held.
@@ -90,6 +79,25 @@ impl ShardCache {
             set.insert(f.clone());
         }
         set
+    }
+}
+
+impl Lru {
+    /// Drops the least recently used shards until at most `bytes` are held.
+    fn evict_to(&mut self, bytes: usize) {
+        while self.used > bytes {
+            let Some(oldest) = self
+                .entries
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, (_, t))| *t)
+                .map(|(i, _)| i)
+            else {
+                break;
+            };
+            let (gone, _) = self.entries.swap_remove(oldest);
+            self.used -= gone.len();
+        }
     }
 }
 

@@ -131,13 +131,13 @@ pub fn shards() -> &'static [Shard] {
     SHARDS
 }
 
-/// The first shard that has `c`, CJK shards of `region` before other
-/// regions' (a Hangul syllable in a Japanese title still finds the Korean
-/// face).
-pub fn covering(c: char, region: Region) -> Option<usize> {
+/// The first shard that has every one of `chars`, CJK shards of `region`
+/// before other regions' (a Hangul syllable in a Japanese title still finds
+/// the Korean face).
+pub fn covering(chars: &[char], region: Region) -> Option<usize> {
     let mut other = None;
     for (i, s) in SHARDS.iter().enumerate() {
-        if !s.covers(c) {
+        if !chars.iter().all(|&c| s.covers(c)) {
             continue;
         }
         match s.region() {

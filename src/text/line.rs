@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use harfrust::{Buffer, BufferFlags, Direction, Language, Script, ShapeOptions, ShaperFont};
 use unicode_bidi::BidiInfo;
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::catalog::{covering, shards, Region};
 use super::faces::{self, FaceId, EMBEDDED};
@@ -61,10 +62,13 @@ pub enum Choice {
     Placeholder,
 }
 
-/// Whether the embedded font draws `text` whole and left to right (no
-/// character it lacks; it has no right-to-left letters or bidi controls).
+/// Whether the embedded font draws `text` whole and left to right, with
+/// nothing for the shaper to do: no character it lacks (it has no
+/// right-to-left letters or bidi controls) and no combining mark (the
+/// shaper composes `e` + U+0301 into `é`).
 pub fn is_simple(text: &str) -> bool {
-    text.chars().all(font::has_glyph)
+    text.chars()
+        .all(|c| font::has_glyph(c) && harfrust::unicode::combining_class(c as u32) == 0)
 }
 
 /// Lays out `text` at `em_px` pixels per em.
@@ -154,46 +158,45 @@ fn is_embedded_script(s: Script) -> bool {
     s == Script::LATIN || s == Script::GREEK || s == Script::CYRILLIC || is_neutral(s)
 }
 
-/// Characters that belong to the previous character's font: combining
-/// marks, joiners and variation selectors.
-fn clings(c: char, script: Script) -> bool {
-    script == Script::INHERITED
-        || matches!(c as u32, 0x200C | 0x200D | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0xE0020..=0xE007F)
+/// Characters a font need not have for its cluster: the shaper hides
+/// joiners and selects with selectors (variation, tags).
+fn is_selector(c: char) -> bool {
+    is_format(c) || matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0xE0020..=0xE007F)
 }
 
-/// Splits one level run (logical order) into script and font runs.
+/// Splits one level run (logical order) into script and font runs. A font
+/// is chosen per grapheme cluster (a base with its marks, an emoji
+/// sequence), so a cluster is never split between fonts.
 fn split(text: &str, range: Range<usize>, rtl: bool, region: Region) -> Vec<Run> {
-    let chars: Vec<(usize, char)> = text[range.clone()]
-        .char_indices()
-        .map(|(i, c)| (range.start + i, c))
+    let part = &text[range.clone()];
+    let clusters: Vec<(usize, &str)> = part
+        .grapheme_indices(true)
+        .map(|(i, g)| (range.start + i, g))
         .collect();
-    let raw: Vec<Script> = chars
+    // A cluster's script is its first character's; neutral clusters take
+    // the script before them, or at the start the first one after them.
+    let raw: Vec<Script> = clusters
         .iter()
-        .map(|&(_, c)| harfrust::unicode::script(c as u32))
+        .map(|(_, g)| {
+            g.chars()
+                .next()
+                .map_or(Script::COMMON, |c| harfrust::unicode::script(c as u32))
+        })
         .collect();
-    // Neutral characters take the script before them, or at the start the
-    // first one after them.
-    let first = raw.iter().copied().find(|s| !is_neutral(*s));
-    let mut scripts = Vec::with_capacity(raw.len());
-    let mut current = first.unwrap_or(Script::COMMON);
-    for &s in &raw {
-        if !is_neutral(s) {
-            current = s;
-        }
-        scripts.push(current);
-    }
+    let mut current = raw
+        .iter()
+        .copied()
+        .find(|s| !is_neutral(*s))
+        .unwrap_or(Script::COMMON);
     let mut out: Vec<Run> = Vec::new();
     let mut primary: Option<usize> = None;
-    let mut prev: Option<Choice> = None;
-    for (k, &(at, c)) in chars.iter().enumerate() {
-        let script = scripts[k];
-        let next = chars.get(k + 1).map(|&(_, n)| n);
-        let choice = match prev {
-            Some(p) if clings(c, raw[k]) => p,
-            _ => choose(c, script, next, region, &mut primary),
-        };
-        prev = Some(choice);
-        let end = at + c.len_utf8();
+    for (k, &(at, g)) in clusters.iter().enumerate() {
+        if !is_neutral(raw[k]) {
+            current = raw[k];
+        }
+        let script = current;
+        let choice = choose(g, raw[k], script, region, &mut primary);
+        let end = at + g.len();
         match out.last_mut() {
             Some(r) if r.face == choice && r.script == script => r.range.end = end,
             _ => out.push(Run {
@@ -211,22 +214,30 @@ fn is_format(c: char) -> bool {
     matches!(c as u32, 0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF)
 }
 
+/// The font of one grapheme cluster `g`, whose own script is `own` and
+/// whose run's is `script`: the embedded font for Latin, Greek, Cyrillic and
+/// neutral text it has whole; else the run's shard if it has the cluster
+/// whole; else the embedded font; else the first shard that has it whole
+/// (that shard becomes the run's); else the placeholder.
 fn choose(
-    c: char,
+    g: &str,
+    own: Script,
     script: Script,
-    next: Option<char>,
     region: Region,
     primary: &mut Option<usize>,
 ) -> Choice {
-    let embedded = font::has_glyph(c);
-    // Format characters (bidi controls, joiners' kin): the shaper hides
-    // them; no shard is needed for them.
-    if is_format(c) {
+    let needed: Vec<char> = g.chars().filter(|&c| !is_selector(c)).collect();
+    // Format characters alone (bidi controls and their kin): the shaper
+    // hides them; no shard is needed for them.
+    if needed.is_empty() {
         return Choice::Embedded;
     }
-    // A keycap or emoji presentation: the emoji face, when it has it.
-    if matches!(next, Some('\u{FE0F}' | '\u{20E3}')) {
-        if let Some(i) = super::catalog::by_key("emoji").filter(|&i| shards()[i].covers(c)) {
+    let embedded = needed.iter().all(|&c| font::has_glyph(c));
+    // An emoji presentation (U+FE0F) or keycap asks for the emoji face.
+    if g.contains(['\u{FE0F}', '\u{20E3}']) {
+        if let Some(i) = super::catalog::by_key("emoji")
+            .filter(|&i| needed.iter().all(|&c| shards()[i].covers(c)))
+        {
             return Choice::Shard(i);
         }
     }
@@ -234,16 +245,16 @@ fn choose(
         return Choice::Embedded;
     }
     if let Some(p) = *primary {
-        if shards()[p].covers(c) {
+        if needed.iter().all(|&c| shards()[p].covers(c)) {
             return Choice::Shard(p);
         }
     }
     if embedded {
         return Choice::Embedded;
     }
-    match covering(c, region) {
+    match covering(&needed, region) {
         Some(i) => {
-            if !is_neutral(harfrust::unicode::script(c as u32)) {
+            if !is_neutral(own) {
                 *primary = Some(i);
             }
             Choice::Shard(i)

@@ -18,6 +18,9 @@ use wasmtime::{
 pub const MEMORY_LIMIT: usize = 128 << 20;
 pub const TIER_EDGE: u32 = 0;
 pub const TIER_KV: u32 = 1;
+/// Not a store: the font shards (the Worker's static assets), read from
+/// this checkout's www/ by their path.
+pub const TIER_FONTS: u32 = 3;
 
 // ---------------------------------------------------------------- module
 
@@ -83,6 +86,10 @@ pub struct HostState {
     pub staged: Option<Vec<u8>>,
     /// Calls of `random_fill`: entropy the module asked for.
     pub randoms: u32,
+    /// Font shards the module fetched (tier 3), by path.
+    pub shard_reads: Vec<String>,
+    /// Makes every shard fetch fail (an outage of the static assets).
+    pub fail_shards: bool,
     pub logs: Vec<String>,
     pub limits: StoreLimits,
 }
@@ -105,6 +112,20 @@ pub fn linker() -> Linker<HostState> {
             |mut caller: Caller<'_, HostState>, tier: u32, kp: u32, kl: u32| -> i64 {
                 let key = String::from_utf8(guest_bytes(&mut caller, kp, kl)).unwrap();
                 let st = caller.data_mut();
+                if tier == TIER_FONTS {
+                    st.shard_reads.push(key.clone());
+                    let path = format!("{}/www{key}", env!("CARGO_MANIFEST_DIR"));
+                    return match std::fs::read(&path) {
+                        Ok(body) if !st.fail_shards => {
+                            let mut blob = 0u32.to_le_bytes().to_vec();
+                            blob.extend_from_slice(&body);
+                            let n = blob.len() as i64;
+                            st.staged = Some(blob);
+                            n
+                        }
+                        _ => -1,
+                    };
+                }
                 st.gets[tier as usize] += 1;
                 if st.fail_get[tier as usize] {
                     return -1;
