@@ -33,6 +33,60 @@ pub const STORED_PER_VALUE: u64 = 1_200;
 /// their sum). Only a PNG fills pixels; the other formats cost their data
 /// (and the SVG its layout).
 pub fn estimate(spec: &ChartSpec) -> u64 {
+    estimate_data_and_pixels(spec) + text(spec)
+}
+
+/// Fuel per character of shaped text (text the embedded font does not draw
+/// whole), per `dpr * dpr + 2` (shaping is paid once, the glyphs' pixels at
+/// the picture's density): measured by the harness
+/// (`the_costliest_text_fits_the_budget`, 460 characters at dpr 3) at about
+/// 3,100 for Devanagari and Arabic, 2,100 for Thai, 4,500 for CJK and
+/// Hangul, 6,600 for emoji and 7,600 for Myanmar, whose reordering and
+/// chained contexts make it the costliest script; each is rounded up, so
+/// 460 characters of emoji or Myanmar at dpr 3 on the largest canvas are
+/// refused (they measured 98 and 103 million).
+fn text_weight(shard: &str) -> u64 {
+    match shard {
+        "myanmar" => 9_000,
+        "emoji" => 7_000,
+        s if s.starts_with("cjk-") => 4_600,
+        _ => 3_500,
+    }
+}
+
+/// Fuel per byte of a shard loaded into the isolate (its check, parse and
+/// the shaper's tables): 1.7 MB of CJK measured 7.4 million. Counted for
+/// every shard a chart needs, held or not: the estimate is made before the
+/// flow knows what the isolate holds.
+pub const LOAD_PER_BYTE: u64 = 5;
+
+/// What a picture's shaped texts cost, with their shards' loading (CSV and
+/// JSON draw none).
+fn text(spec: &ChartSpec) -> u64 {
+    if !spec.format.is_picture() {
+        return 0;
+    }
+    let dpr = u64::from(spec.dpr);
+    let lang = spec.lang.as_deref();
+    let load: u64 = crate::text::needs(crate::serve::fonts::texts(spec), lang)
+        .into_iter()
+        .map(|i| LOAD_PER_BYTE * u64::from(crate::text::shards()[i].len))
+        .sum();
+    load + crate::serve::fonts::texts(spec)
+        .into_iter()
+        .filter(|t| !crate::text::line::is_simple(t))
+        .map(|t| {
+            let weight = crate::text::needs([t], lang)
+                .into_iter()
+                .map(|i| text_weight(crate::text::shards()[i].key))
+                .max()
+                .unwrap_or(3_500);
+            t.chars().count() as u64 * weight * (dpr * dpr + 2)
+        })
+        .sum::<u64>()
+}
+
+fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     let (w, h) = spec.pixel_size();
     let pixels = u64::from(w) * u64::from(h);
     let series = spec.data.series_count() as u64;

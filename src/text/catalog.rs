@@ -13,8 +13,13 @@ pub struct Shard {
     /// Its path under the assets root, content-hashed.
     pub path: &'static str,
     pub len: u32,
-    /// SHA-256 of the file: a fetched shard that differs is not used.
+    /// SHA-256 of the file, as `fonts/shards.lock` pins it (scripts/fonts.sh
+    /// checks every shard against it before a build or deploy); its first
+    /// bytes name the shard's glyphs in SVGs.
     pub sha256: [u8; 32],
+    /// The 64-bit check of the file ([`super::faces::check64`]): a fetched
+    /// shard whose bytes differ is not used.
+    pub check: u64,
     /// The face within the file (collections hold several).
     pub face_index: u32,
     pub coverage: Coverage,

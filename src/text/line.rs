@@ -29,11 +29,14 @@ pub struct Placed {
     pub y: i32,
 }
 
-/// A laid-out line: its glyphs in visual order and its advance in pixels.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A laid-out line: its glyphs in visual order and its advance in pixels;
+/// for shaped text also each glyph's cluster (its first byte) and advance,
+/// in visual order, which cutting reads.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Laid {
     pub glyphs: Vec<Placed>,
     pub width: i32,
+    pub clusters: Vec<(usize, f32)>,
 }
 
 /// How a line's text is shaped: its language (a BCP 47 tag, for Han forms
@@ -67,8 +70,11 @@ pub enum Choice {
 /// right-to-left letters or bidi controls) and no combining mark (the
 /// shaper composes `e` + U+0301 into `é`).
 pub fn is_simple(text: &str) -> bool {
-    text.chars()
-        .all(|c| font::has_glyph(c) && harfrust::unicode::combining_class(c as u32) == 0)
+    // Printable ASCII, which the embedded font has whole, without a lookup.
+    text.bytes().all(|b| (0x20..0x7F).contains(&b))
+        || text
+            .chars()
+            .all(|c| font::has_glyph(c) && harfrust::unicode::combining_class(c as u32) == 0)
 }
 
 /// Lays out `text` at `em_px` pixels per em.
@@ -86,12 +92,13 @@ pub fn layout(text: &str, em_px: f32, setting: Setting<'_>) -> Laid {
                 })
                 .collect(),
             width,
+            clusters: Vec::new(),
         };
     }
     let mut laid = Laid::default();
     let mut pen = 0.0f32;
     for run in runs(text, setting) {
-        shape_run(text, &run, em_px, setting, &mut pen, &mut laid.glyphs);
+        shape_run(text, &run, em_px, setting, &mut pen, &mut laid);
     }
     laid.width = libm::ceilf(pen) as i32;
     laid
@@ -275,20 +282,22 @@ fn shape_run(
     em_px: f32,
     setting: Setting<'_>,
     pen: &mut f32,
-    out: &mut Vec<Placed>,
+    out: &mut Laid,
 ) {
     let Some((face, units, shaped)) = shape(text, run, setting) else {
         return placeholders(text, run, em_px, pen, out);
     };
     let scale = em_px / units;
     for g in shaped {
-        out.push(Placed {
+        out.glyphs.push(Placed {
             face,
             glyph: u16::try_from(g.glyph).unwrap_or(0),
             x: libm::roundf(*pen + g.pos.x_offset as f32 * scale) as i32,
             y: -libm::roundf(g.pos.y_offset as f32 * scale) as i32,
         });
-        *pen += g.pos.x_advance as f32 * scale;
+        let advance = g.pos.x_advance as f32 * scale;
+        out.clusters.push((g.cluster, advance));
+        *pen += advance;
     }
 }
 
@@ -341,7 +350,8 @@ pub fn shape(text: &str, run: &Run, setting: Setting<'_>) -> Option<(FaceId, f32
         buffer.guess_segment_properties();
     }
     let shaper = ShaperFont::new(font);
-    harfrust::shape(&shaper, &mut buffer, ShapeOptions::new()).ok()?;
+    let plan = plan(font, face, &buffer);
+    harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().plan(Some(&plan))).ok()?;
     let shaped = buffer
         .glyph_infos()
         .iter()
@@ -355,19 +365,70 @@ pub fn shape(text: &str, run: &Run, setting: Setting<'_>) -> Option<(FaceId, f32
     Some((face, units, shaped))
 }
 
+/// What a shape plan is made for: a face, a direction, a script and a
+/// language.
+type PlanKey = (FaceId, bool, Option<u32>, Option<String>);
+
+thread_local! {
+    /// Shape plans, made once per face, direction, script and language: a
+    /// plan reads the font's layout tables (the costliest step of shaping
+    /// a short text), and a chart shapes its title several times to cut it.
+    /// A face's bytes are fixed by its digest, so a plan never goes stale.
+    static PLANS: std::cell::RefCell<std::collections::HashMap<PlanKey, std::rc::Rc<harfrust::ShapePlan>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The most plans kept (a few per script in use).
+const PLANS_MAX: usize = 64;
+
+fn plan(font: &harfrust::Font, face: FaceId, buffer: &Buffer) -> std::rc::Rc<harfrust::ShapePlan> {
+    let rtl = buffer.direction() == Direction::RightToLeft;
+    let key: PlanKey = (
+        face,
+        rtl,
+        buffer
+            .script()
+            .map(|s| u32::from_be_bytes(s.tag().to_be_bytes())),
+        buffer.language().map(|l| l.as_str().to_string()),
+    );
+    PLANS.with(|plans| {
+        let mut plans = plans.borrow_mut();
+        if let Some(p) = plans.get(&key) {
+            return p.clone();
+        }
+        if plans.len() >= PLANS_MAX {
+            plans.clear();
+        }
+        let p = std::rc::Rc::new(harfrust::ShapePlan::new(
+            font,
+            buffer.direction(),
+            buffer.script(),
+            buffer.language(),
+            &[],
+        ));
+        plans.insert(key, p.clone());
+        p
+    })
+}
+
 /// A run no loaded font draws: one placeholder per character (as the
 /// embedded font lays it out).
-fn placeholders(text: &str, run: &Run, em_px: f32, pen: &mut f32, out: &mut Vec<Placed>) {
-    let n = text[run.range.clone()].chars().count();
-    let square: String = std::iter::repeat_n(font::PLACEHOLDER, n).collect();
+fn placeholders(text: &str, run: &Run, em_px: f32, pen: &mut f32, out: &mut Laid) {
+    let chars: Vec<usize> = text[run.range.clone()]
+        .char_indices()
+        .map(|(k, _)| run.range.start + k)
+        .collect();
+    let square: String = std::iter::repeat_n(font::PLACEHOLDER, chars.len()).collect();
     let (glyphs, width) = font::layout(&square, em_px);
     let start = libm::roundf(*pen) as i32;
-    out.extend(glyphs.into_iter().map(|(id, x)| Placed {
+    let each = width as f32 / chars.len().max(1) as f32;
+    out.glyphs.extend(glyphs.into_iter().map(|(id, x)| Placed {
         face: EMBEDDED,
         glyph: id.0,
         x: start + x,
         y: 0,
     }));
+    out.clusters.extend(chars.into_iter().map(|at| (at, each)));
     *pen = start as f32 + width as f32;
 }
 
@@ -385,27 +446,21 @@ pub fn needs(text: &str, setting: Setting<'_>, into: &mut Vec<usize>) {
     }
 }
 
-/// Byte offsets where the shaped `text` may be cut: starts of the shaper's
-/// clusters (never inside a ligature or a mark's cluster), in logical
-/// order, with the text's end.
-pub fn cluster_starts(text: &str, setting: Setting<'_>) -> Vec<usize> {
-    let mut starts: Vec<usize> = Vec::new();
-    if is_simple(text) {
-        starts.extend(text.char_indices().map(|(i, _)| i));
-    } else {
-        for run in runs(text, setting) {
-            match shape(text, &run, setting) {
-                Some((_, _, shaped)) => starts.extend(shaped.iter().map(|g| g.cluster)),
-                None => starts.extend(
-                    text[run.range.clone()]
-                        .char_indices()
-                        .map(|(k, _)| run.range.start + k),
-                ),
-            }
+/// Each shaper cluster of a laid-out line in logical order: its first
+/// byte and its advance in pixels (glyphs of one cluster summed).
+pub fn cluster_advances(laid: &Laid) -> Vec<(usize, f64)> {
+    let mut out: Vec<(usize, f64)> = laid
+        .clusters
+        .iter()
+        .map(|&(at, w)| (at, f64::from(w)))
+        .collect();
+    out.sort_by_key(|c| c.0);
+    let mut merged: Vec<(usize, f64)> = Vec::with_capacity(out.len());
+    for (at, w) in out {
+        match merged.last_mut() {
+            Some(last) if last.0 == at => last.1 += w,
+            _ => merged.push((at, w)),
         }
     }
-    starts.push(text.len());
-    starts.sort_unstable();
-    starts.dedup();
-    starts
+    merged
 }

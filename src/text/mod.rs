@@ -27,18 +27,51 @@ fn setting(lang: &Option<String>) -> Setting<'_> {
     }
 }
 
+thread_local! {
+    /// The last lines shaped in this render: a text is measured, fitted
+    /// and drawn (raster or SVG) at one size, so its shaping is kept.
+    static LAID: std::cell::RefCell<Vec<(u64, String, u32, Laid)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Lines [`LAID`] keeps.
+const LAID_MAX: usize = 8;
+
 /// `text` laid out at `em_px` pixels per em, in the render's language.
 pub fn layout(text: &str, em_px: f32) -> Laid {
     if line::is_simple(text) {
         return line::layout(text, em_px, Setting::default());
     }
+    let render = faces::render_id();
+    let key = em_px.to_bits();
+    let kept = LAID.with(|l| {
+        l.borrow()
+            .iter()
+            .find(|(r, t, e, _)| *r == render && *e == key && t == text)
+            .map(|(_, _, _, laid)| laid.clone())
+    });
+    if let Some(laid) = kept {
+        return laid;
+    }
     let lang = faces::lang();
-    line::layout(text, em_px, setting(&lang))
+    let laid = line::layout(text, em_px, setting(&lang));
+    LAID.with(|l| {
+        let mut l = l.borrow_mut();
+        l.retain(|(r, ..)| *r == render);
+        if l.len() >= LAID_MAX {
+            l.remove(0);
+        }
+        l.push((render, text.to_string(), key, laid.clone()));
+    });
+    laid
 }
 
 /// Width and line box of `text` at `em_px`. Every face shares the embedded
 /// font's line box, so lines of any script stack alike.
 pub fn measure(text: &str, em_px: f32) -> TextExtent {
+    if line::is_simple(text) {
+        return font::measure(text, em_px);
+    }
     let width = layout(text, em_px).width;
     let (ascent, height) = font::line_metrics(em_px);
     TextExtent {
@@ -54,25 +87,32 @@ pub fn measure(text: &str, em_px: f32) -> TextExtent {
 /// paragraph direction, so it lands at the end a reader reaches last (a
 /// right-to-left text whose kept part has no strong character starts with
 /// an RLM to keep that direction). The cut is found by bisection over the
-/// candidate cuts (widths grow with the prefix): a few shapings, not one
-/// per character, so a 200-character title costs about as much as a short one.
+/// candidate cuts (widths grow with the prefix): a few measurements, not
+/// one per character, so a 200-character title costs about as much as a
+/// short one.
 pub fn fit(text: &str, em: f32, max_width: i32) -> String {
-    if measure(text, em).width <= max_width {
+    if line::is_simple(text) {
+        if font::measure(text, em).width <= max_width {
+            return text.to_string();
+        }
+        return fit_simple(text, em, max_width);
+    }
+    let whole = layout(text, em);
+    if whole.width <= max_width {
         return text.to_string();
     }
-    let lang = faces::lang();
-    let s = setting(&lang);
-    let simple = line::is_simple(text);
-    let rtl = !simple && line::is_rtl(text);
-    let ends: Vec<usize> = if simple {
-        text.char_indices().map(|(i, _)| i).collect()
-    } else {
-        let clusters = line::cluster_starts(text, s);
-        text.grapheme_indices(true)
-            .map(|(i, _)| i)
-            .filter(|i| clusters.binary_search(i).is_ok())
-            .collect()
-    };
+    let rtl = line::is_rtl(text);
+    // The whole text shaped once: each cluster's start and advance. A
+    // prefix is about as wide as its clusters; the cut those widths pick is
+    // then checked by shaping it (a cut can reshape the cluster before it),
+    // stepping back while it does not fit.
+    let clusters = line::cluster_advances(&whole);
+    let starts: Vec<usize> = clusters.iter().map(|c| c.0).collect();
+    let ends: Vec<usize> = text
+        .grapheme_indices(true)
+        .map(|(i, _)| i)
+        .filter(|i| starts.binary_search(i).is_ok())
+        .collect();
     let candidate = |k: usize| {
         let kept = text[..ends[k]].trim_end();
         if rtl && !line::is_rtl(kept) {
@@ -81,11 +121,53 @@ pub fn fit(text: &str, em: f32, max_width: i32) -> String {
             format!("{kept}…")
         }
     };
-    let fits = |k: usize| line::layout(&candidate(k), em, s).width <= max_width;
-    if ends.is_empty() || !fits(0) {
+    let dots = f64::from(font::measure("…", em).width);
+    let estimate = |k: usize| {
+        let kept = text[..ends[k]].trim_end().len();
+        clusters
+            .iter()
+            .take_while(|c| c.0 < kept)
+            .map(|c| c.1)
+            .sum::<f64>()
+            + dots
+    };
+    if ends.is_empty() {
         return String::new();
     }
-    // The longest prefix (0..ends.len() cuts) that fits.
+    // The first cut whose estimate is over, by bisection; the one before
+    // it is the longest that should fit.
+    let (mut lo, mut hi) = (0usize, ends.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if estimate(mid) <= f64::from(max_width) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let mut k = lo.saturating_sub(1);
+    loop {
+        let c = candidate(k);
+        if layout(&c, em).width <= max_width {
+            return c;
+        }
+        if k == 0 {
+            return String::new();
+        }
+        k -= 1;
+    }
+}
+
+/// [`fit`] for text the embedded font draws whole: bisection over
+/// character counts, measuring each candidate.
+fn fit_simple(text: &str, em: f32, max_width: i32) -> String {
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let candidate = |k: usize| format!("{}…", text[..ends[k]].trim_end());
+    let fits = |k: usize| font::measure(&candidate(k), em).width <= max_width;
+    if !fits(0) {
+        return String::new();
+    }
+    // The longest prefix (0..ends.len() characters) that fits.
     let (mut lo, mut hi) = (0, ends.len() - 1);
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
