@@ -3,8 +3,8 @@
 # wrangler builds the Worker and reads wrangler.toml with `deploy --dry-run`;
 # this fails unless the KV namespace, the rate limiting binding and the
 # assets are accepted, unless the upload (gzipped) is under the free
-# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 380 KB
-# (the budget with every format and POST /data in). Prints the sizes. Part of scripts/test.sh.
+# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 790 KB
+# (the budget with every format, POST /data and the shaper in). Prints the sizes. Part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -27,8 +27,11 @@ wasm_gz=$(gzip -9 -c build/index_bg.wasm | wc -c)
 # 330,000 until renderer 9; the vocabulary (parameter table, numpy's
 # rules, KDE, modes, legend, growing palette) made it 338,189; data beyond
 # a URL (three body parsers, the data flow, serde_json's deserializer for
-# bodies) made it 372,482: 380,000 now. The size counts against cold starts
-# (issue 18 weighs it); see README, Benchmark.
-wasm_budget=380000
+# bodies) made it 372,482, 380,000 until renderer 10. Text in every script
+# (harfrust and read-fonts, unicode-bidi, grapheme clusters, the shard
+# table) made it 776,076: the issue's goal is 650,000, missed; 790,000 now,
+# so that growth is seen. The size counts against cold starts (issue 18
+# weighs it); see README, Benchmark.
+wasm_budget=790000
 [ "$wasm_gz" -le "$wasm_budget" ] || fail "the Worker .wasm is $wasm_gz bytes gzipped, over its budget of $wasm_budget"
 echo "deploy-check: the Worker .wasm is $(wc -c <build/index_bg.wasm) bytes, $wasm_gz gzipped (budget $wasm_budget)"

@@ -457,7 +457,12 @@ fn the_demo_page_has_this_builds_parameter_table() {
 }
 
 /// The cost bound refuses nothing renderer 8 drew: its costliest accepted
-/// requests (tests/wasm_harness.rs) still parse, in every format.
+/// requests (tests/wasm_harness.rs) still parse, in every format, but two.
+/// Renderer 8 drew 200 traditional Han characters as placeholders; renderer
+/// 10 draws them from a 7.6 MB CJK slice whose first load (about 38 million
+/// fuel, counted by the bound) takes those two at dpr 3 with the most draws
+/// or values over the budget as pictures: the PNG (and one SVG) are refused
+/// with the bound's 400, their CSV and JSON (no text drawn) still served.
 #[test]
 fn the_cost_bound_keeps_every_older_chart() {
     let values: Vec<String> = (0..10_000)
@@ -475,9 +480,16 @@ fn the_cost_bound_keeps_every_older_chart() {
         format!("w=2048&h=2048&values={values}"),
         format!("w=682&h=682&dpr=3&bins=1000&values={values}&title={cjk}"),
     ];
-    for q in &queries {
+    for (k, q) in queries.iter().enumerate() {
         for f in edgechart::spec::Format::ALL {
             let r = edgechart::spec::parse_as(f, "l", Some(q), RouteKind::Named);
+            if (k == 5 || k == 7) && f.is_picture() {
+                // Refused, or (the SVG of fewer pixels) still within it.
+                if let Err(e) = r {
+                    assert!(e.message.contains("CPU budget"), "{}", e.message);
+                }
+                continue;
+            }
             assert!(r.is_ok(), "{f:?} ?{}: {:?}", &q[..q.len().min(60)], r.err());
         }
     }

@@ -646,6 +646,35 @@ fn fuel_report() {
         assert_eq!(r.status, 200);
         rows.push((target.to_string(), h.last_fuel, r.body.len(), ms));
     }
+    // A miss with a CJK title against one with a Latin title, side by side:
+    // the first in a fresh instance (the CJK one fetches and loads its
+    // shard), then another chart with the same text in the same instance.
+    for (what, title) in [
+        ("latin title", "Temperatures+in+Tokyo"),
+        ("cjk title", "%E6%9D%B1%E4%BA%AC%E3%81%AE%E6%B0%97%E6%B8%A9"),
+    ] {
+        let mut h = Harness::new();
+        let t = std::time::Instant::now();
+        let first = h.get(&format!("/charts/first.png?title={title}"));
+        let first_ms = t.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(first.status, 200);
+        rows.push((
+            format!("{what}, first (fresh instance)"),
+            h.last_fuel,
+            first.body.len(),
+            first_ms,
+        ));
+        let t = std::time::Instant::now();
+        let again = h.get(&format!("/charts/again.png?title={title}"));
+        let again_ms = t.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(again.status, 200);
+        rows.push((
+            format!("{what}, repeated (shard held)"),
+            h.last_fuel,
+            again.body.len(),
+            again_ms,
+        ));
+    }
     // The start work, once, in a fresh instance (its own row in the report).
     let (_, start_fuel) = Harness::new().warm_up();
     rows.push(("start work (serve/warm.rs)".into(), start_fuel, 0, 0.0));
