@@ -57,8 +57,15 @@ fn difference(a: &[u8], b: &[u8], width: u32) -> (f64, f64) {
 }
 
 fn render(format: Format, name: &str, query: &str) -> Vec<u8> {
+    use std::sync::OnceLock;
+    static FACES: OnceLock<edgechart::text::FaceSet> = OnceLock::new();
+    let faces = FACES.get_or_init(edgechart::testing::all_faces);
     let spec = parse_as(format, name, Some(query), RouteKind::Named).expect("valid spec");
-    render_chart(&spec).expect("renders")
+    let (bytes, missed) = edgechart::text::with_faces(faces, spec.lang.as_deref(), || {
+        render_chart(&spec).expect("renders")
+    });
+    assert!(missed.is_empty(), "{name}: missed shards {missed:?}");
+    bytes
 }
 
 /// The stated tolerance: at most 0.1% of all pixels, and 1% of any band,
@@ -96,6 +103,11 @@ fn the_svg_draws_the_png() {
         ("kde-dpr3", "n=500&kde=1&w=300&h=200&dpr=3&marks=median"),
         ("log", "values=0.2,0.5,1,1,2,3,5,8,13,21,34,55,89,144,233,377,610,987&xscale=log&yscale=log&bins=8&kde=1"),
         ("prebinned", "counts=3,8,15,22,18,9,4|1,4,9,18,25,20,8&edges=0,10,20,30,40,50,60,80&labels=us|eu&colors=e377c2,17becf"),
+        // Text in every script: shaped glyphs from the shards, marks placed
+        // by offsets, right to left, the turned y label.
+        ("arabic", "title=%D9%85%D8%A8%D9%8A%D8%B9%D8%A7%D8%AA%202024%20(Q1)&ylabel=%D8%B9%D8%AF%D8%AF%20%D8%A7%D9%84%D8%A3%D9%8A%D8%A7%D9%85&xlabel=%D7%A9%D7%9C%D7%95%D7%9D%20world"),
+        ("indic", "title=%E0%A4%A4%E0%A4%BE%E0%A4%AA%E0%A4%AE%E0%A4%BE%E0%A4%A8%20%E0%A6%A4%E0%A6%BE%E0%A6%AA%E0%A6%AE%E0%A6%BE%E0%A6%A4%E0%A7%8D%E0%A6%B0%E0%A6%BE%20%E0%B8%97%E0%B8%B5%E0%B9%88%E0%B8%99%E0%B8%B5%E0%B9%88&dpr=2"),
+        ("cjk", "title=%E6%9D%B1%E4%BA%AC%E3%81%AE%E6%B0%97%E6%B8%A9%20%EC%84%9C%EC%9A%B8%20%E5%8C%97%E4%BA%AC&labels=%F0%9F%91%A9%E2%80%8D%F0%9F%92%BB|%F0%9F%87%AF%F0%9F%87%B5&values=1,2|2,3&theme=dark"),
     ];
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output/formats");
     let mut failures = Vec::new();

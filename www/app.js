@@ -45,6 +45,8 @@ const EXAMPLES = [
   { label: 'Many draws, wide', path: '/charts/wide.png?w=640&h=240&n=100000&bins=200' },
   { label: 'Vectors (SVG)', path: '/charts/sales.svg' },
   { label: 'Follows light and dark mode (SVG, theme=auto)', path: '/charts/visitors.svg?theme=auto' },
+  { label: 'Text in every script (lang=ja)', path: '/charts/tokyo.png?title=%E6%9D%B1%E4%BA%AC%E3%81%AE%E6%B0%97%E6%B8%A9%20%D8%AF%D8%B1%D8%AC%D8%A9%20%D8%A7%D9%84%D8%AD%D8%B1%D8%A7%D8%B1%D8%A9%20%E0%A4%A4%E0%A4%BE%E0%A4%AA%E0%A4%AE%E0%A4%BE%E0%A4%A8&lang=ja&labels=%E4%BB%8A%E5%B9%B4%7C%E5%8E%BB%E5%B9%B4&values=12,14,15,15,17,18|11,12,14,16,16' },
+  { label: 'Right to left, with numbers (SVG)', path: '/charts/sales-ar.svg?title=%D9%85%D8%A8%D9%8A%D8%B9%D8%A7%D8%AA%202024%20%28Q1%29&xlabel=%D8%A7%D9%84%D8%A3%D8%B3%D8%A8%D9%88%D8%B9&values=3,5,5,6,7,7,7,9&theme=auto' },
 ];
 
 const $ = (id) => document.getElementById(id);

@@ -54,11 +54,15 @@ fn text_weight(shard: &str) -> u64 {
     }
 }
 
-/// Fuel per byte of a shard loaded into the isolate (its check, parse and
-/// the shaper's tables): 1.7 MB of CJK measured 7.4 million. Counted for
-/// every shard a chart needs, held or not: the estimate is made before the
-/// flow knows what the isolate holds.
-pub const LOAD_PER_BYTE: u64 = 5;
+/// Fuel per byte of a shard a chart needs, held or not (the estimate is
+/// made before the flow knows what the isolate holds): the first load
+/// measured about 4.4 a byte (1.7 MB of CJK: 7.4 million), but counting
+/// that for every chart would refuse ordinary charts whose text needs a
+/// large CJK slice the isolate holds after its first request. 2 a byte
+/// keeps those and still refuses the costliest charts that need one; a
+/// chart close to the bound can overrun it once per isolate, on the
+/// request that loads its slice (README, Text).
+pub const LOAD_PER_BYTE: u64 = 2;
 
 /// What a picture's shaped texts cost, with their shards' loading (CSV and
 /// JSON draw none).
