@@ -31,7 +31,7 @@ const GROUP_OF = {
   bins: 'Bins', binwidth: 'Bins', edges: 'Bins', range: 'Bins', xscale: 'Bins',
   norm: 'Normalization', cumulative: 'Normalization', marks: 'Normalization', kde: 'Normalization',
   mode: 'Picture', title: 'Picture', xlabel: 'Picture', ylabel: 'Picture', yscale: 'Picture',
-  colors: 'Picture', w: 'Picture', h: 'Picture', dpr: 'Picture', theme: 'Picture',
+  colors: 'Picture', w: 'Picture', h: 'Picture', dpr: 'Picture', theme: 'Picture', lang: 'Picture',
 };
 /** Presentation only: generated fields given the form's full width (long lists). */
 const WIDE = new Set(['counts', 'edges']);

@@ -109,7 +109,9 @@ describe('the render budget', () => {
       else { assert.equal(r.status, 200); rendered++; }
     }
     assert.ok(refused, 'no 429 after 140 renders');
-    assert.ok(rendered >= 90 && rendered <= 100, `rendered ${rendered} before the 429`);
+    // At most 100 a window; the limiter's windows are fixed, so one that
+    // ends during the loop lets up to a second window's worth through.
+    assert.ok(rendered >= 90 && rendered <= 200, `rendered ${rendered} before the 429`);
     assert.equal(refused.headers.get('retry-after'), '60');
     assert.equal(refused.headers.get('cache-control'), 'no-store');
     const hit = await fetch(`${w.url}/charts/budget-0.png?w=64&h=64`);

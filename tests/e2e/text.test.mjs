@@ -68,6 +68,11 @@ describe('a shard that fails to load', () => {
     const third = await fetch(`${w.url}${thai}`);
     assert.equal(third.headers.get('x-chart-source'), 'memory');
     assert.deepEqual(Buffer.from(await third.arrayBuffer()), good);
-    assert.match(w.log(), /"event":"font","shard":"thai"/);
+    // The fault's log line is written after the response (wait_until):
+    // give wrangler a moment to pass it on.
+    for (let i = 0; i < 50 && !/"event":"font".*"shard":"thai"/.test(w.log()); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(w.log(), /"event":"font".*"shard":"thai"/);
   });
 });
