@@ -72,22 +72,32 @@ fn text(spec: &ChartSpec) -> u64 {
     }
     let dpr = u64::from(spec.dpr);
     let lang = spec.lang.as_deref();
-    let load: u64 = crate::text::needs(crate::serve::fonts::texts(spec), lang)
+    // One itemization per text: its shards give both its weight and the
+    // loads (each shard counted once for the chart).
+    let mut loaded: Vec<usize> = Vec::new();
+    let mut shaped = 0;
+    for t in crate::serve::fonts::texts(spec) {
+        if crate::text::line::is_simple(t) {
+            continue;
+        }
+        let needs = crate::text::needs([t], lang);
+        let weight = needs
+            .iter()
+            .map(|&i| text_weight(crate::text::shards()[i].key))
+            .max()
+            .unwrap_or(3_500);
+        shaped += t.chars().count() as u64 * weight * (dpr * dpr + 2);
+        for i in needs {
+            if !loaded.contains(&i) {
+                loaded.push(i);
+            }
+        }
+    }
+    let load: u64 = loaded
         .into_iter()
         .map(|i| LOAD_PER_BYTE * u64::from(crate::text::shards()[i].len))
         .sum();
-    load + crate::serve::fonts::texts(spec)
-        .into_iter()
-        .filter(|t| !crate::text::line::is_simple(t))
-        .map(|t| {
-            let weight = crate::text::needs([t], lang)
-                .into_iter()
-                .map(|i| text_weight(crate::text::shards()[i].key))
-                .max()
-                .unwrap_or(3_500);
-            t.chars().count() as u64 * weight * (dpr * dpr + 2)
-        })
-        .sum::<u64>()
+    load + shaped
 }
 
 fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {

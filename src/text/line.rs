@@ -270,8 +270,8 @@ fn choose(
     }
 }
 
-/// The language tag the shaper gets for `script` (language systems such as
-/// Japanese forms in the CJK font's `locl`).
+/// The language tag the shaper gets (language systems, such as a CJK
+/// font's regional forms in `locl`).
 fn language(setting: Setting<'_>) -> Option<Language> {
     setting.lang.and_then(|l| l.parse().ok())
 }
