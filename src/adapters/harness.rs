@@ -62,6 +62,13 @@ pub extern "C" fn clear_hot_cache() {
     HOT.with(HotCache::clear);
 }
 
+/// Empties the in-memory tier of charts but keeps its data sets (a render
+/// from a data set the isolate holds).
+#[no_mangle]
+pub extern "C" fn clear_hot_charts() {
+    HOT.with(|hot| hot.retain(|key| key.starts_with("data/")));
+}
+
 fn host_log(line: &str) {
     unsafe { log(line.as_ptr(), line.len() as u32) }
 }

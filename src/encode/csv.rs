@@ -6,7 +6,7 @@
 //! holds `bin_start <= x < bin_end` (the last also `x == bin_end`).
 
 use crate::chart::model::Model;
-use crate::encode::number::shortest;
+use crate::encode::number::write_shortest;
 
 pub fn csv(model: &Model) -> Vec<u8> {
     let bins = model.edges.len().saturating_sub(1);
@@ -18,12 +18,12 @@ pub fn csv(model: &Model) -> Vec<u8> {
     }
     out.push_str("\r\n");
     for b in 0..bins {
-        out.push_str(&shortest(model.edges[b]));
+        write_shortest(&mut out, model.edges[b]);
         out.push(',');
-        out.push_str(&shortest(model.edges[b + 1]));
+        write_shortest(&mut out, model.edges[b + 1]);
         for s in &model.series {
             out.push(',');
-            out.push_str(&shortest(s.heights[b]));
+            write_shortest(&mut out, s.heights[b]);
         }
         out.push_str("\r\n");
     }

@@ -82,13 +82,17 @@ impl Lru {
         if i == NIL {
             return false;
         }
+        self.remove(i);
+        true
+    }
+
+    fn remove(&mut self, i: usize) {
         self.unlink(i);
         let key = std::mem::replace(&mut self.nodes[i].key, Rc::from(""));
         let body = std::mem::take(&mut self.nodes[i].body);
         self.map.remove(&key);
         self.bytes -= entry_cost(&key, &body);
         self.free.push(i);
-        true
     }
 }
 
@@ -163,6 +167,21 @@ impl HotCache {
     pub fn clear(&self) {
         *self.lru.borrow_mut() = Lru::new();
         self.storing.borrow_mut().clear();
+    }
+
+    /// Keeps only the entries whose key `keep` accepts (the harness drops
+    /// charts and keeps data sets, to measure a render from a held data set).
+    pub fn retain(&self, keep: impl Fn(&str) -> bool) {
+        let mut lru = self.lru.borrow_mut();
+        let gone: Vec<usize> = lru
+            .map
+            .iter()
+            .filter(|(k, _)| !keep(k))
+            .map(|(_, &i)| i)
+            .collect();
+        for i in gone {
+            lru.remove(i);
+        }
     }
 
     /// Bytes held now, as the budget counts them.

@@ -6,7 +6,7 @@
 //! renders the costliest accepted requests and checks them against the
 //! budget, so the estimate cannot be optimistic where it matters.
 
-use crate::spec::{Bins, ChartSpec, Data, Format, Mode};
+use crate::spec::{Bins, ChartSpec, Data, Format};
 
 /// The most fuel (wasm operators) a request may cost: 98 million, about
 /// 7.5 ms at the 13 million a millisecond the harness measures, inside the
@@ -15,23 +15,17 @@ pub const FUEL_MAX: u64 = 98_000_000;
 
 /// Fuel per number of a stored data set read from storage by a fresh
 /// isolate: its digest (SHA-256 of 8 bytes, about 400), the read back into
-/// `f64`s, the checks and the copies into memory. The harness measured up
-/// 600 to 1,600, 1,100 on average (`stored_charts_cost_little`); once in the isolate's memory a
+/// `f64`s, the checks and the copies into memory. The harness measured
+/// about 750 (`stored_charts_cost_little`: a fresh isolate's chart against
+/// the same chart with the data set held); once in the isolate's memory a
 /// stored number costs about 60, less than a parsed one.
-pub const STORED_PER_VALUE: u64 = 1_200;
+pub const STORED_PER_VALUE: u64 = 800;
 
-/// The estimated fuel of rendering `spec`, fitted to the harness's
-/// measurements of renderer 9: about 10 per pixel, 160 per draw, 700 per
-/// value of the query (parsing), 2,000 per bin and series, 2.5 million per
-/// dpr squared for text and axes; several series add a pass over the
-/// pixels each (25 per pixel when translucent bars overlap, 12 otherwise);
-/// a KDE 1.5 million per series plus 30 per value, and its curve 3,000 per
-/// pixel of the picture's diagonal; log bins 600 and marks 300 per value;
-/// a reference line and its label 50 per pixel of height and 300,000; a
-/// number printed in the CSV or JSON 5,000. The data's terms are counted
-/// twice (the vocabulary's costliest requests measured two to three times
-/// their sum). Only a PNG fills pixels; the other formats cost their data
-/// (and the SVG its layout).
+/// The estimated fuel of rendering `spec`: its data, its pixels and its
+/// shaped text. The coefficients are fitted to the wasmtime harness's
+/// fuel for renderer 10 (`the_estimate_bounds_the_measured_fuel` checks a
+/// table of requests against them: never below what they measure, at most
+/// a few times above), rounded up; see [`estimate_data_and_pixels`].
 pub fn estimate(spec: &ChartSpec) -> u64 {
     estimate_data_and_pixels(spec) + text(spec)
 }
@@ -100,6 +94,43 @@ fn text(spec: &ChartSpec) -> u64 {
     load + shaped
 }
 
+/// Fuel of every chart: the flow, its identity, the layout.
+const BASE: u64 = 1_200_000;
+/// Per value of the query: form-decoding, parsing, the canonical spelling
+/// and its SHA-256 (the chart's identity), the copies. Measured at about
+/// 4,500 to 5,100 for long mantissas and tenths (`1/(u+0.001)`, `61.2`).
+const PER_VALUE: u64 = 5_200;
+/// Per generated draw.
+const PER_DRAW: u64 = 350;
+/// Per bin and series: counting, heights, the bars' layout.
+const PER_BIN_SERIES: u64 = 600;
+/// Per number printed in a CSV (shortest round-trip form; whole numbers
+/// cost less, edges more).
+const PER_CSV_NUMBER: u64 = 2_000;
+/// Per edge of a JSON bin (three per bin) and per curve point's number, and
+/// per height or count (two per bin and series, whole numbers mostly).
+const PER_JSON_EDGE: u64 = 3_500;
+const PER_JSON_HEIGHT: u64 = 1_500;
+/// A KDE: per chart, per series, and per value binned onto its grid.
+const KDE_BASE: u64 = 1_000_000;
+const KDE_PER_SERIES: u64 = 1_500_000;
+const KDE_PER_VALUE: u64 = 350;
+/// A KDE's curve in the PNG, per series and pixel of its length (the
+/// antialiased line's coverage and blending), counted as the picture's
+/// diagonal, or on a log count axis (where the curve's tails drop to the
+/// plot's floor) as its width plus 8 heights; in the SVG one path per
+/// series.
+const CURVE_PER_PIXEL: u64 = 6_500;
+const SVG_CURVE: u64 = 2_000_000;
+/// A reference line and its label (the first 8 of a chart are labelled
+/// in full; more crowd out and cost less), plus 50 per pixel of height.
+const MARK: u64 = 300_000;
+const MARK_MORE: u64 = 100_000;
+
+/// The data's and the pictures' terms (see the constants). Only a PNG
+/// fills pixels: 10 per pixel, 2.5 million per `dpr` squared for the text
+/// and axes, and one more per pixel and series when several series share
+/// the plot; the other formats cost their data (and the SVG its layout).
 fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     let (w, h) = spec.pixel_size();
     let pixels = u64::from(w) * u64::from(h);
@@ -115,63 +146,58 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
         Bins::Rule(_) | Bins::Width(_) => 100,
     };
     let dpr = u64::from(spec.dpr);
+    let numbers = draws + values;
     let kde = if spec.kde {
-        1_500_000 * series + 30 * (draws + values)
+        KDE_BASE + KDE_PER_SERIES * series + KDE_PER_VALUE * numbers
     } else {
         0
     };
     let log = if spec.xscale == crate::spec::Scale::Log {
-        600 * (draws + values)
+        600 * numbers
     } else {
         0
     };
-    let sorting = if spec.marks.is_empty() {
-        0
-    } else {
-        300 * (draws + values)
-    };
-    // The vocabulary's terms measured 2 to 3 times their sum when the KDE,
-    // log bins and marks come together: counted twice.
     // A stored data set comes sorted and parsed: reading and checking it
     // costs [`STORED_PER_VALUE`] a number, binning a binary search per
-    // edge, percentiles nothing; a query's values cost their parsing.
-    let (per_value, sorting, load) = match spec.dataset {
-        Some(_) => (60, 0, STORED_PER_VALUE * values),
-        None => (700, sorting, 0),
+    // edge, percentiles nothing; a query's values cost their parsing and
+    // their part of the identity, and marks a sort.
+    let (per_value, sorting) = match spec.dataset {
+        Some(_) => (60 + STORED_PER_VALUE, 0),
+        None if spec.marks.is_empty() => (PER_VALUE, 0),
+        None => (PER_VALUE, 300 * numbers),
     };
-    let data = 160 * draws + 2_000 * bins * series + per_value * values + kde + log + sorting;
-    let data = if spec.kde || !spec.marks.is_empty() || log > 0 {
-        data + per_value * values + kde + log + sorting + 2_000 * bins * series
-    } else {
-        data
-    };
-    let data = data + load;
+    let data = BASE
+        + PER_DRAW * draws
+        + per_value * values
+        + PER_BIN_SERIES * bins * series
+        + kde
+        + log
+        + sorting;
     let marks = spec.marks.len() as u64 * series;
-    // Numbers printed in the shortest round-trip form: about 5,000 each.
-    let curve_points = if spec.kde { 200 * series } else { 0 };
-    let printed = match spec.format {
-        Format::Csv => bins * (2 + series),
-        Format::Json => bins * (3 + 2 * series) + 2 * curve_points + 8 * series,
-        Format::Png | Format::Svg => 0,
+    let mark_cost = |per_pixel: u64| {
+        MARK * marks.min(8) + MARK_MORE * marks.saturating_sub(8) + per_pixel * u64::from(h) * marks
     };
-    let data = data + 5_000 * printed;
+    let curves = if spec.kde { series } else { 0 };
     match spec.format {
-        Format::Png => {
-            let passes = match spec.mode {
-                _ if series < 2 => 0,
-                Mode::Overlay => 25 * series,
-                _ => 12 * series,
-            };
-            let diagonal = libm::sqrt((u64::from(w).pow(2) + u64::from(h).pow(2)) as f64) as u64;
-            let curves = if spec.kde {
-                3_000 * diagonal * series
-            } else {
-                0
-            };
-            let rules = marks * (50 * u64::from(h) + 300_000);
-            data + (10 + passes) * pixels + 2_500_000 * dpr * dpr + curves + rules
+        Format::Csv => data + PER_CSV_NUMBER * bins * (2 + series),
+        Format::Json => {
+            data + PER_JSON_EDGE * (3 * bins + 2 * 200 * curves + 8 * series)
+                + PER_JSON_HEIGHT * 2 * bins * series
         }
-        Format::Svg => data + 2_500_000 + marks * 300_000 + 2_000 * bins * series,
-        Format::Csv | Format::Json => data,
+        Format::Png => {
+            let passes = if series < 2 { 0 } else { series };
+            let length = if spec.yscale == crate::spec::Scale::Log {
+                u64::from(w) + 8 * u64::from(h)
+            } else {
+                libm::sqrt((u64::from(w).pow(2) + u64::from(h).pow(2)) as f64) as u64
+            };
+            data + (10 + passes) * pixels
+                + 2_500_000 * dpr * dpr
+                + CURVE_PER_PIXEL * length * curves
+                + mark_cost(50)
+        }
+        Format::Svg => {
+            data + 2_500_000 + mark_cost(0) + PER_BIN_SERIES * bins * series + SVG_CURVE * curves
+        }
     }
 }

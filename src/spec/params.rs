@@ -326,7 +326,7 @@ fn numbers(v: &[f64], out: &mut String) {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{x:?}");
+        crate::encode::number::write_debug(out, *x);
     }
 }
 

@@ -413,6 +413,15 @@ impl Harness {
         f.call(&mut self.store, ()).unwrap();
     }
 
+    /// Empties the module's in-memory tier of charts, keeping data sets.
+    pub fn clear_hot_charts(&mut self) {
+        let inst = self.instance();
+        let f = inst
+            .get_typed_func::<(), ()>(&mut self.store, "clear_hot_charts")
+            .unwrap();
+        f.call(&mut self.store, ()).unwrap();
+    }
+
     pub fn host(&mut self) -> &mut HostState {
         self.store.data_mut()
     }
