@@ -1130,8 +1130,9 @@ fn stored_charts_cost_little() {
     assert!(worst <= FUEL_BUDGET_LARGEST);
     // Everything is drawn but the PNGs of 8 KDE curves with 24 and 64
     // marks (measured at 109 and 90 million fuel read from KV: over the
-    // budget, and within a tenth of it).
-    assert!(refused <= 2, "{refused} refused");
+    // budget, and within a tenth of it) and the JSON of 1000 bins, 8 KDEs
+    // and log counts (measured 83 million, estimated over the bound).
+    assert!(refused <= 3, "{refused} refused");
 }
 
 // ----------------------------------------------------------------- start work

@@ -8,7 +8,7 @@
 
 use crate::chart::model::Model;
 use crate::chart::summary::Summary;
-use crate::encode::number::shortest;
+use crate::encode::number::write_shortest;
 
 pub fn json(title: &str, model: &Model) -> Vec<u8> {
     let bins = model.edges.len().saturating_sub(1);
@@ -23,12 +23,14 @@ pub fn json(title: &str, model: &Model) -> Vec<u8> {
             out.push(',');
         }
         let count: f64 = model.series.iter().map(|s| s.counts[b]).sum();
-        out.push_str(&format!(
-            "{{\"start\":{},\"end\":{},\"count\":{}}}",
-            shortest(model.edges[b]),
-            shortest(model.edges[b + 1]),
-            shortest(count)
-        ));
+        // Pushed piece by piece: `format!` costs more than the numbers.
+        out.push_str("{\"start\":");
+        write_shortest(&mut out, model.edges[b]);
+        out.push_str(",\"end\":");
+        write_shortest(&mut out, model.edges[b + 1]);
+        out.push_str(",\"count\":");
+        write_shortest(&mut out, count);
+        out.push('}');
     }
     out.push_str("],\"edges\":");
     numbers(&mut out, &model.edges);
@@ -55,7 +57,9 @@ pub fn json(title: &str, model: &Model) -> Vec<u8> {
             }
             out.push_str("{\"name\":");
             string(&mut out, name);
-            out.push_str(&format!(",\"value\":{}}}", shortest(*value)));
+            out.push_str(",\"value\":");
+            write_shortest(&mut out, *value);
+            out.push('}');
         }
         out.push(']');
         if model.curves {
@@ -64,7 +68,11 @@ pub fn json(title: &str, model: &Model) -> Vec<u8> {
                 if k > 0 {
                     out.push(',');
                 }
-                out.push_str(&format!("[{},{}]", shortest(*x), shortest(*y)));
+                out.push('[');
+                write_shortest(&mut out, *x);
+                out.push(',');
+                write_shortest(&mut out, *y);
+                out.push(']');
             }
             out.push(']');
         }
@@ -84,26 +92,27 @@ fn numbers(out: &mut String, v: &[f64]) {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&shortest(*x));
+        write_shortest(out, *x);
     }
     out.push(']');
 }
 
 fn summary(out: &mut String, s: &Summary, outside: Option<(f64, f64)>) {
-    out.push_str(&format!(
-        "{{\"count\":{},\"min\":{},\"max\":{},\"mean\":{},\"std_dev\":{}",
-        shortest(s.count),
-        shortest(s.min),
-        shortest(s.max),
-        shortest(s.mean),
-        shortest(s.std_dev)
-    ));
+    for (key, v) in [
+        ("{\"count\":", s.count),
+        (",\"min\":", s.min),
+        (",\"max\":", s.max),
+        (",\"mean\":", s.mean),
+        (",\"std_dev\":", s.std_dev),
+    ] {
+        out.push_str(key);
+        write_shortest(out, v);
+    }
     if let Some((below, above)) = outside {
-        out.push_str(&format!(
-            ",\"below\":{},\"above\":{}",
-            shortest(below),
-            shortest(above)
-        ));
+        out.push_str(",\"below\":");
+        write_shortest(out, below);
+        out.push_str(",\"above\":");
+        write_shortest(out, above);
     }
     out.push('}');
 }

@@ -17,9 +17,14 @@ pub const FUEL_MAX: u64 = 98_000_000;
 /// isolate: its digest (SHA-256 of 8 bytes, about 400), the read back into
 /// `f64`s, the checks and the copies into memory. The harness measured
 /// about 750 (`stored_charts_cost_little`: a fresh isolate's chart against
-/// the same chart with the data set held); once in the isolate's memory a
-/// stored number costs about 60, less than a parsed one.
+/// the same chart with the data set held).
 pub const STORED_PER_VALUE: u64 = 800;
+
+/// Fuel per number of a stored data set the isolate holds: the copies out
+/// of memory and into the spec, the merge of its sorted series for a bin
+/// rule, the binning by binary search and the pooled summary (measured
+/// about 500: a CSV of 25,000 stored numbers, 12.7 million).
+const STORED_HELD_PER_VALUE: u64 = 600;
 
 /// The estimated fuel of rendering `spec`: its data, its pixels and its
 /// shaped text. The coefficients are fitted to the wasmtime harness's
@@ -101,16 +106,21 @@ const BASE: u64 = 1_200_000;
 /// 4,500 to 5,100 for long mantissas and tenths (`1/(u+0.001)`, `61.2`).
 const PER_VALUE: u64 = 5_200;
 /// Per generated draw.
-const PER_DRAW: u64 = 350;
+const PER_DRAW: u64 = 290;
 /// Per bin and series: counting, heights, the bars' layout.
 const PER_BIN_SERIES: u64 = 600;
-/// Per number printed in a CSV (shortest round-trip form; whole numbers
-/// cost less, edges more).
-const PER_CSV_NUMBER: u64 = 2_000;
-/// Per edge of a JSON bin (three per bin) and per curve point's number, and
-/// per height or count (two per bin and series, whole numbers mostly).
+/// Per number printed in a CSV: an edge (two a row, long decimals), a
+/// height (one a row and series, whole numbers mostly). Each printed byte
+/// also pays the stored chart's SHA-256 (about 80 fuel a byte).
+const PER_CSV_EDGE: u64 = 2_000;
+const PER_CSV_HEIGHT: u64 = 600;
+/// Per number printed in a JSON: an edge (three a bin), a count or height
+/// (two a bin and series), a curve point's number (two a point), and the
+/// summaries' passes over the data (per value).
 const PER_JSON_EDGE: u64 = 3_500;
-const PER_JSON_HEIGHT: u64 = 1_500;
+const PER_JSON_HEIGHT: u64 = 900;
+const PER_JSON_CURVE: u64 = 2_000;
+const PER_JSON_VALUE: u64 = 250;
 /// A KDE: per chart, per series, and per value binned onto its grid.
 const KDE_BASE: u64 = 1_000_000;
 const KDE_PER_SERIES: u64 = 1_500_000;
@@ -162,7 +172,7 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     // edge, percentiles nothing; a query's values cost their parsing and
     // their part of the identity, and marks a sort.
     let (per_value, sorting) = match spec.dataset {
-        Some(_) => (60 + STORED_PER_VALUE, 0),
+        Some(_) => (STORED_HELD_PER_VALUE + STORED_PER_VALUE, 0),
         None if spec.marks.is_empty() => (PER_VALUE, 0),
         None => (PER_VALUE, 300 * numbers),
     };
@@ -179,10 +189,12 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     };
     let curves = if spec.kde { series } else { 0 };
     match spec.format {
-        Format::Csv => data + PER_CSV_NUMBER * bins * (2 + series),
+        Format::Csv => data + PER_CSV_EDGE * 2 * bins + PER_CSV_HEIGHT * bins * series,
         Format::Json => {
-            data + PER_JSON_EDGE * (3 * bins + 2 * 200 * curves + 8 * series)
+            data + PER_JSON_EDGE * (3 * bins + 8 * series)
                 + PER_JSON_HEIGHT * 2 * bins * series
+                + PER_JSON_CURVE * 2 * 200 * curves
+                + PER_JSON_VALUE * numbers
         }
         Format::Png => {
             let passes = if series < 2 { 0 } else { series };
