@@ -3,8 +3,10 @@
 //! `CACHE_POLICY`), and the parser refuses a chart whose estimate exceeds
 //! the free plan's CPU budget ([`FUEL_MAX`]) with a 400 that names the
 //! bound, so no accepted request can overrun it. tests/wasm_harness.rs
-//! renders the costliest accepted requests and checks them against the
-//! budget, so the estimate cannot be optimistic where it matters.
+//! holds it to the module's fuel twice: a table of requests whose estimate
+//! must not fall below what they measure (`the_estimate_bounds_the_measured_fuel`),
+//! and the costliest corners of the parameter space, rendered against the
+//! budget itself.
 
 use crate::spec::{Bins, ChartSpec, Data, Format};
 
