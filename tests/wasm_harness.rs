@@ -737,26 +737,16 @@ fn fuel_report() {
         ("cjk title", "%E6%9D%B1%E4%BA%AC%E3%81%AE%E6%B0%97%E6%B8%A9"),
     ] {
         let mut h = Harness::new();
-        let t = std::time::Instant::now();
-        let first = h.get(&format!("/charts/first.png?title={title}"));
-        let first_ms = t.elapsed().as_secs_f64() * 1e3;
-        assert_eq!(first.status, 200);
-        rows.push((
-            format!("{what}, first (fresh instance)"),
-            h.last_fuel,
-            first.body.len(),
-            first_ms,
-        ));
-        let t = std::time::Instant::now();
-        let again = h.get(&format!("/charts/again.png?title={title}"));
-        let again_ms = t.elapsed().as_secs_f64() * 1e3;
-        assert_eq!(again.status, 200);
-        rows.push((
-            format!("{what}, repeated (shard held)"),
-            h.last_fuel,
-            again.body.len(),
-            again_ms,
-        ));
+        for (name, when) in [
+            ("first", "first (fresh instance)"),
+            ("again", "repeated (shard held)"),
+        ] {
+            let t = std::time::Instant::now();
+            let r = h.get(&format!("/charts/{name}.png?title={title}"));
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            assert_eq!(r.status, 200);
+            rows.push((format!("{what}, {when}"), h.last_fuel, r.body.len(), ms));
+        }
     }
     // The start work, once, in a fresh instance (its own row in the report).
     let (_, start_fuel) = Harness::new().warm_up();

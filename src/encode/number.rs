@@ -126,26 +126,6 @@ impl Decimal {
         &self.digits[..self.len]
     }
 
-    /// `{}`: every digit in place, no exponent.
-    fn write_plain(&self, out: &mut Vec<u8>) {
-        let digits = self.digits();
-        if self.point <= 0 {
-            out.extend_from_slice(b"0.");
-            out.extend(std::iter::repeat_n(b'0', (-self.point) as usize));
-            out.extend_from_slice(digits);
-        } else {
-            let whole = self.point as usize;
-            if digits.len() <= whole {
-                out.extend_from_slice(digits);
-                out.extend(std::iter::repeat_n(b'0', whole - digits.len()));
-            } else {
-                out.extend_from_slice(&digits[..whole]);
-                out.push(b'.');
-                out.extend_from_slice(&digits[whole..]);
-            }
-        }
-    }
-
     /// `{:e}`: `d.ddde-x`.
     fn write_exponent(&self, out: &mut Vec<u8>) {
         let digits = self.digits();
@@ -200,7 +180,29 @@ pub fn shortest(v: f64) -> String {
 
 /// [`shortest`], appended to `out`.
 pub fn write_shortest(out: &mut String, v: f64) {
-    let a = v.abs();
+    write(out, v, false);
+}
+
+/// `{v:?}`'s spelling, appended to `out`: at least one fractional digit
+/// (`1.0`) inside 1e-4..1e16, `{:e}` outside it.
+pub fn write_debug(out: &mut String, v: f64) {
+    write(out, v, true);
+}
+
+/// The two spellings, `{v:?}`'s when `debug`, else [`shortest`]'s: they
+/// differ only in where the plain range starts and in a whole number's
+/// `.0`.
+fn write(out: &mut String, v: f64, debug: bool) {
+    let plain = (if debug { 1e-4 } else { 1e-5 }..1e16).contains(&v.abs());
+    // The reference, for what zmij's spelling cannot give: the rare ties,
+    // digits that round up to 1e16, and the non-finite.
+    let standard = |out: &mut String| {
+        out.push_str(&match (debug, plain) {
+            (true, _) => format!("{v:?}"),
+            (false, true) => format!("{v}"),
+            (false, false) => format!("{v:e}"),
+        })
+    };
     if let Some(i) = whole(v) {
         // Counts and round edges: no float formatting at all.
         if i == 0 && v.is_sign_negative() {
@@ -208,87 +210,38 @@ pub fn write_shortest(out: &mut String, v: f64) {
         }
         let mut b = [0; 20];
         push(out, itoa64(&mut b, i));
+        if debug {
+            out.push_str(".0");
+        }
         return;
     }
     if !v.is_finite() {
-        out.push_str(&format!("{v}"));
-        return;
+        return standard(out);
     }
-    let plain = (1e-5..1e16).contains(&a);
     if plain {
-        // zmij spells this range as `{}` does, but for a `.0` after a whole
-        // number (and an exponent where the digits round up to 1e16).
+        // zmij spells this range as `{:?}` does, and as `{}` does but for
+        // a `.0` after a whole number; where the digits round up to 1e16 it
+        // writes an exponent.
         let mut buffer = zmij::Buffer::new();
         let printed = buffer.format_finite(v);
-        if !printed.contains('e') && !may_tie(v, || significant(printed)) {
-            out.push_str(printed.strip_suffix(".0").unwrap_or(printed));
-            return;
+        if printed.contains('e') || may_tie(v, || significant(printed)) {
+            return standard(out);
         }
-    }
-    let Some(d) = Decimal::of(v) else {
-        out.push_str(&if plain {
-            format!("{v}")
+        out.push_str(if debug {
+            printed
         } else {
-            format!("{v:e}")
+            printed.strip_suffix(".0").unwrap_or(printed)
         });
         return;
-    };
-    let mut bytes = Vec::with_capacity(26);
-    if d.negative {
-        bytes.push(b'-');
-    }
-    if plain {
-        d.write_plain(&mut bytes);
-    } else {
-        d.write_exponent(&mut bytes);
-    }
-    push(out, &bytes);
-}
-
-/// `{v:?}`'s spelling, appended to `out`: at least one fractional digit
-/// (`1.0`) inside 1e-4..1e16, `{:e}` outside it.
-pub fn write_debug(out: &mut String, v: f64) {
-    let a = v.abs();
-    if let Some(i) = whole(v) {
-        if i == 0 && v.is_sign_negative() {
-            out.push('-');
-        }
-        let mut b = [0; 20];
-        push(out, itoa64(&mut b, i));
-        out.push_str(".0");
-        return;
-    }
-    if !v.is_finite() {
-        out.push_str(&format!("{v:?}"));
-        return;
-    }
-    let plain = (1e-4..1e16).contains(&a);
-    if plain {
-        // zmij spells this range exactly as `{:?}` does (but where the
-        // digits round up to 1e16, which it writes with an exponent).
-        let mut buffer = zmij::Buffer::new();
-        let printed = buffer.format_finite(v);
-        if !printed.contains('e') && !may_tie(v, || significant(printed)) {
-            out.push_str(printed);
-            return;
-        }
     }
     let Some(d) = Decimal::of(v) else {
-        out.push_str(&format!("{v:?}"));
-        return;
+        return standard(out);
     };
     let mut bytes = Vec::with_capacity(26);
     if d.negative {
         bytes.push(b'-');
     }
-    if plain {
-        d.write_plain(&mut bytes);
-        if d.point >= d.len as i32 {
-            bytes.extend_from_slice(b".0");
-        }
-    } else {
-        d.write_exponent(&mut bytes);
-    }
+    d.write_exponent(&mut bytes);
     push(out, &bytes);
 }
 

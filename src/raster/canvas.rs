@@ -256,22 +256,15 @@ pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(
     let reach = half + 0.5;
     let (wi, hi) = (w as i32, h as i32);
     let r = libm::ceilf(reach) as i32 + 1;
-    let finite = || {
-        points
-            .iter()
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-    };
-    let fold = |f: fn(f32, f32) -> f32, pick: fn(&(f32, f32)) -> f32, start: f32| {
-        finite().map(pick).fold(start, f)
-    };
-    let (min_x, max_x) = (
-        fold(f32::min, |p| p.0, f32::MAX),
-        fold(f32::max, |p| p.0, f32::MIN),
-    );
-    let (min_y, max_y) = (
-        fold(f32::min, |p| p.1, f32::MAX),
-        fold(f32::max, |p| p.1, f32::MIN),
-    );
+    let (mut min_x, mut max_x) = (f32::MAX, f32::MIN);
+    let (mut min_y, mut max_y) = (f32::MAX, f32::MIN);
+    for &(x, y) in points
+        .iter()
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+    {
+        (min_x, max_x) = (min_x.min(x), max_x.max(x));
+        (min_y, max_y) = (min_y.min(y), max_y.max(y));
+    }
     if min_x > max_x || w == 0 || h == 0 {
         return Vec::new();
     }

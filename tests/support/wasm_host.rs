@@ -406,18 +406,19 @@ impl Harness {
     /// Empties the module's in-memory tier, so the next lookup reaches the
     /// host's storage.
     pub fn clear_hot(&mut self) {
-        let inst = self.instance();
-        let f = inst
-            .get_typed_func::<(), ()>(&mut self.store, "clear_hot_cache")
-            .unwrap();
-        f.call(&mut self.store, ()).unwrap();
+        self.call_unit("clear_hot_cache");
     }
 
     /// Empties the module's in-memory tier of charts, keeping data sets.
     pub fn clear_hot_charts(&mut self) {
+        self.call_unit("clear_hot_charts");
+    }
+
+    /// Calls the module's export `name`, which takes and returns nothing.
+    fn call_unit(&mut self, name: &str) {
         let inst = self.instance();
         let f = inst
-            .get_typed_func::<(), ()>(&mut self.store, "clear_hot_charts")
+            .get_typed_func::<(), ()>(&mut self.store, name)
             .unwrap();
         f.call(&mut self.store, ()).unwrap();
     }
