@@ -253,7 +253,7 @@ def sha256_file(path):
 
 def check64(data):
     """The 64-bit check the Worker computes on a fetched shard (see
-    Face::parse in src/text/faces.rs): FNV-style over little-endian 64-bit
+    check64 in src/spec/identity.rs): FNV-style over little-endian 64-bit
     words, each step folded, seeded with the length. SHA-256 of a 7.6 MB
     slice would cost a request six times its CPU budget in wasm."""
     m = (1 << 64) - 1

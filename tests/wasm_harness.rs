@@ -26,9 +26,9 @@ use wasmtime::StoreLimitsBuilder;
 
 /// Fuel budgets (fuel is wasmtime's count of executed operators: exact for
 /// a given module and input, unlike wall time, so noise cannot fail here).
-/// Measured with renderer 9: the classic chart 6.03 million as PNG (5.8
-/// with renderer 8: the palette now grows on demand and a line of text
-/// blends once), 2.5 million as SVG, 1.3 and 1.6 million as CSV and JSON;
+/// Measured with renderer 10: the classic chart 5.91 million as PNG (the
+/// issue's goal is 6; 6.10 while stored charts were checked by SHA-256),
+/// 2.3 million as SVG, 0.76 and 1.12 million as CSV and JSON;
 /// the vocabulary's costliest accepted requests (8 series of 10,000
 /// values, 1000 bins, a KDE, 8 marks, log axes) up to the cost bound of
 /// `spec::cost`, which refuses costlier ones with a 400; the costliest
@@ -40,7 +40,7 @@ use wasmtime::StoreLimitsBuilder;
 /// million is about 7.5 ms: inside the free plan's 10 ms of CPU with room
 /// for the JavaScript glue. A request the parser accepts cannot cost more;
 /// raise a bound and this test says by how much.
-const FUEL_BUDGET_CLASSIC: u64 = 6_100_000;
+const FUEL_BUDGET_CLASSIC: u64 = 6_000_000;
 /// The classic chart as SVG: the goal is under 0.5 ms in Wasm, about 6.5
 /// million fuel at 13 million per ms.
 const FUEL_BUDGET_CLASSIC_SVG: u64 = 6_500_000;

@@ -17,7 +17,7 @@ pub struct Shard {
     /// checks every shard against it before a build or deploy); its first
     /// bytes name the shard's glyphs in SVGs.
     pub sha256: [u8; 32],
-    /// The 64-bit check of the file ([`super::faces::check64`]): a fetched
+    /// The 64-bit check of the file ([`crate::spec::identity::check64`]): a fetched
     /// shard whose bytes differ is not used.
     pub check: u64,
     /// The face within the file (collections hold several).

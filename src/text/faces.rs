@@ -67,31 +67,10 @@ pub fn check(s: &Shard, bytes: &[u8]) -> Result<(), String> {
             s.len
         ));
     }
-    if check64(bytes) != s.check {
+    if crate::spec::identity::check64(bytes) != s.check {
         return Err(format!("shard {} fails its digest", s.key));
     }
     Ok(())
-}
-
-/// FNV-style over little-endian 64-bit words, each step folded, seeded
-/// with the length (scripts/fonts.py computes the same).
-pub fn check64(bytes: &[u8]) -> u64 {
-    let mut h = 0xCBF2_9CE4_8422_2325u64 ^ bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    let mut step = |w: u64| {
-        h = (h ^ w).wrapping_mul(0x0000_0100_0000_01B3);
-        h ^= h >> 29;
-    };
-    for w in &mut words {
-        step(u64::from_le_bytes(w.try_into().expect("8 bytes")));
-    }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
-        step(u64::from_le_bytes(last));
-    }
-    h
 }
 
 /// The shards one render may use.
