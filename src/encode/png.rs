@@ -5,7 +5,7 @@
 //! itself), compressed by [`crate::encode::deflate`] and framed by the png
 //! crate.
 
-use crate::encode::deflate;
+use crate::encode::{deflate, wide};
 use crate::raster::canvas::Canvas;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,60 +24,88 @@ pub fn line_len(width: usize) -> usize {
     1 + width.div_ceil(2)
 }
 
+/// A PNG's image data before compression: the scanlines, and which of them
+/// repeat the one above (told to the compressor, which then need not
+/// compare them).
+pub struct Lines {
+    pub bytes: Vec<u8>,
+    /// Bytes per scanline, the filter byte included.
+    pub len: usize,
+    pub repeats: Vec<bool>,
+}
+
+/// Which rows of `pixels` equal the row above.
+fn repeats(pixels: &[u8], width: usize) -> Vec<bool> {
+    let width = width.max(1);
+    let rows = pixels.len() / width;
+    (0..rows)
+        .map(|r| {
+            r > 0
+                && wide::same(
+                    &pixels[(r - 1) * width..r * width],
+                    &pixels[r * width..][..width],
+                )
+        })
+        .collect()
+}
+
 /// The PNG scanlines for one-byte indices at 8 bits: a filter byte (0)
 /// before each row.
-pub fn scanlines8(pixels: &[u8], width: usize) -> Vec<u8> {
+pub fn lines8(pixels: &[u8], width: usize) -> Lines {
     let mut out = Vec::with_capacity(pixels.len() + pixels.len() / width.max(1));
     for row in pixels.chunks_exact(width.max(1)) {
         out.push(0);
         out.extend_from_slice(row);
     }
-    out
+    Lines {
+        bytes: out,
+        len: width + 1,
+        repeats: repeats(pixels, width),
+    }
 }
 
 /// The PNG scanlines for one-byte indices (< 16): each row is a filter
-/// byte (0, none) and then 4-bit samples, high nibble first.
-pub fn scanlines(pixels: &[u8], width: usize) -> Vec<u8> {
+/// byte (0, none) and then 4-bit samples, high nibble first. A row that
+/// repeats the one above is copied, not packed again.
+pub fn lines4(pixels: &[u8], width: usize) -> Lines {
     let rows = pixels.len() / width.max(1);
-    let mut out = vec![0u8; line_len(width) * rows];
-    for (src, line) in pixels
-        .chunks_exact(width)
-        .zip(out.chunks_exact_mut(line_len(width)))
-    {
-        let dst = &mut line[1..];
-        let whole = width / 8;
-        for (px, bytes) in src.chunks_exact(8).zip(dst.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&pack8(u64::from_le_bytes(px.try_into().unwrap())));
+    let len = line_len(width);
+    let repeats = repeats(pixels, width);
+    // Grown row by row rather than zeroed first: in wasm a fill costs a
+    // fuel a byte, and every byte is written anyway.
+    let mut out = Vec::with_capacity(len * rows);
+    for (r, src) in pixels.chunks_exact(width.max(1)).enumerate() {
+        if repeats[r] {
+            out.extend_from_within((r - 1) * len..r * len);
+            continue;
         }
-        let (tail, dst_tail) = (&src[whole * 8..], &mut dst[whole * 4..]);
-        for (pair, byte) in tail.chunks(2).zip(dst_tail.iter_mut()) {
-            *byte = (pair[0] << 4) | pair.get(1).copied().unwrap_or(0);
-        }
+        out.push(0);
+        out.resize(r * len + len, 0);
+        wide::pack_nibbles(src, &mut out[r * len + 1..]);
     }
-    out
+    Lines {
+        bytes: out,
+        len,
+        repeats,
+    }
 }
 
-/// Eight one-byte indices (first in the low byte) as four packed bytes:
-/// a few shifts instead of eight loads and stores.
-fn pack8(x: u64) -> [u8; 4] {
-    const LOW_NIBBLES: u64 = 0x000F_000F_000F_000F;
-    // Each 16-bit lane: (even pixel << 4) | odd pixel, in its low byte.
-    let pairs = ((x & LOW_NIBBLES) << 4) | ((x >> 8) & LOW_NIBBLES);
-    let halves = (pairs | (pairs >> 8)) & 0x0000_FFFF_0000_FFFF;
-    let packed = (halves | (halves >> 16)) as u32;
-    packed.to_le_bytes()
+/// The 4-bit scanlines' bytes (tests and the benchmark compare them with
+/// what decoders give back).
+pub fn scanlines(pixels: &[u8], width: usize) -> Vec<u8> {
+    lines4(pixels, width).bytes
 }
 
 /// Encodes the canvas as a PNG.
 pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
     let width = canvas.width as usize;
     let four = canvas.palette.colors.len() <= 16;
-    let (lines, stride) = if four {
-        (scanlines(&canvas.pixels, width), line_len(width))
+    let lines = if four {
+        lines4(&canvas.pixels, width)
     } else {
-        (scanlines8(&canvas.pixels, width), width + 1)
+        lines8(&canvas.pixels, width)
     };
-    let idat = deflate::zlib(&lines, stride);
+    let idat = deflate::zlib_rows(&lines.bytes, lines.len, &lines.repeats);
     let mut out = Vec::with_capacity(idat.len() + 128);
     let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
     enc.set_color(png::ColorType::Indexed);
@@ -188,6 +216,37 @@ mod tests {
             );
             let (_, rgb) = decode(&png_bytes);
             assert_eq!(rgb, rgb_of(&c), "case {case}: {w}x{h}");
+        }
+    }
+
+    /// The flags say exactly which rows repeat the row above, and a copied
+    /// row is the row packed afresh.
+    #[test]
+    fn repeating_rows_are_flagged_and_copied_exactly() {
+        let mut rng = XorShift(0x0DDB_A11C_0FFE_E000);
+        for _ in 0..100 {
+            let (w, h) = (1 + rng.below(40) as usize, 1 + rng.below(20) as usize);
+            let mut px = vec![0u8; w * h];
+            for y in 0..h {
+                for x in 0..w {
+                    px[y * w + x] = if y > 0 && rng.below(2) == 0 {
+                        px[(y - 1) * w + x]
+                    } else {
+                        rng.below(3) as u8
+                    };
+                }
+            }
+            let lines = lines4(&px, w);
+            let fresh: Vec<u8> = px
+                .chunks_exact(w)
+                .flat_map(|row| scanlines(row, w))
+                .collect();
+            assert_eq!(lines.bytes, fresh);
+            for y in 0..h {
+                let same = y > 0 && px[(y - 1) * w..y * w] == px[y * w..(y + 1) * w];
+                assert_eq!(lines.repeats[y], same, "{w}x{h} row {y}");
+                assert_eq!(lines8(&px, w).repeats[y], same);
+            }
         }
     }
 
