@@ -90,10 +90,15 @@ pub fn lines4(pixels: &[u8], width: usize) -> Lines {
     }
 }
 
-/// The 4-bit scanlines' bytes (tests and the benchmark compare them with
-/// what decoders give back).
+/// The 4-bit scanlines' bytes (tests, fuzz targets and the benchmark
+/// compare them with what decoders give back).
 pub fn scanlines(pixels: &[u8], width: usize) -> Vec<u8> {
     lines4(pixels, width).bytes
+}
+
+/// The 8-bit scanlines' bytes, likewise.
+pub fn scanlines8(pixels: &[u8], width: usize) -> Vec<u8> {
+    lines8(pixels, width).bytes
 }
 
 /// Encodes the canvas as a PNG.
