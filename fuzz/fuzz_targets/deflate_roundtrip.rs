@@ -10,10 +10,12 @@
 //! bytes), so matches sit exactly at, and just past, the farthest distance;
 //! 4 two bytes alternating, then the payload. The stream must inflate
 //! (miniz_oxide, strictly: the Adler-32 checked, the stream ending exactly
-//! at its last byte, no byte more or less) to the input.
+//! at its last byte, no byte more or less) to the input; and told which
+//! rows repeat the row above (every such row, less those the pattern
+//! selector's high bits leave out), the compressor gives the same stream.
 #![no_main]
 
-use edgechart::encode::deflate::zlib;
+use edgechart::encode::deflate::{zlib, zlib_rows};
 use libfuzzer_sys::fuzz_target;
 use miniz_oxide::inflate::core::inflate_flags::{
     TINFL_FLAG_PARSE_ZLIB_HEADER, TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
@@ -97,6 +99,24 @@ fuzz_target!(|data: &[u8]| {
     if let Some(at) = out.iter().zip(&input).position(|(a, b)| a != b) {
         panic!(
             "inflated byte {at} differs (len {}, row_len {row_len})",
+            input.len()
+        );
+    }
+
+    if row_len > 0 {
+        let rows = input.len() / row_len;
+        let skip = usize::from(pattern >> 3);
+        let repeats: Vec<bool> = (0..rows)
+            .map(|r| {
+                r > 0
+                    && (skip == 0 || r % (skip + 1) != 0)
+                    && input[(r - 1) * row_len..r * row_len]
+                        == input[r * row_len..(r + 1) * row_len]
+            })
+            .collect();
+        assert!(
+            zlib_rows(&input, row_len, &repeats) == z,
+            "told the repeating rows, another stream (len {}, row_len {row_len})",
             input.len()
         );
     }
