@@ -322,13 +322,13 @@ fn write_block(out: &mut BitWriter, tokens: &[Token]) {
         // the distance's (each code is sent first, its extra bits after).
         let li = ls - 257;
         let len_bits = u32::from(lit_lens[ls]);
-        out.wide(
+        out.bits(
             lit_codes[ls] | u32::from(t.len_or_byte - LEN_BASE[li]) << len_bits,
             len_bits + u32::from(LEN_EXTRA[li]),
         );
         let di = ds as usize;
         let dist_bits = u32::from(dist_lens[di]);
-        out.wide(
+        out.bits(
             dist_codes[di] | u32::from(t.dist - DIST_BASE[di]) << dist_bits,
             dist_bits + u32::from(DIST_EXTRA[di]),
         );
@@ -487,21 +487,9 @@ impl BitWriter {
         self.bytes.extend_from_slice(b);
     }
 
-    fn bits(&mut self, value: u32, n: u32) {
-        debug_assert!(n <= 16 && (n == 0 || value >> n == 0));
-        self.acc |= (value as u64) << self.nbits;
-        self.nbits += n;
-        if self.nbits >= 32 {
-            self.bytes
-                .extend_from_slice(&(self.acc as u32).to_le_bytes());
-            self.acc >>= 32;
-            self.nbits -= 32;
-        }
-    }
-
     /// Up to 32 bits at once (a code and its extra bits): `acc` holds
     /// fewer than 32 between writes, so 64 always have room.
-    fn wide(&mut self, value: u32, n: u32) {
+    fn bits(&mut self, value: u32, n: u32) {
         debug_assert!(n <= 32 && (n == 32 || u64::from(value) >> n == 0));
         self.acc |= u64::from(value) << self.nbits;
         self.nbits += n;
