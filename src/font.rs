@@ -55,11 +55,11 @@ pub fn layout(text: &str, em_px: f32) -> (Vec<(GlyphId, i32)>, i32) {
         if let Some(p) = prev {
             pen += scaled.kern(p, id);
         }
-        out.push((id, libm::roundf(pen) as i32));
+        out.push((id, crate::float::roundf(pen) as i32));
         pen += scaled.h_advance(id);
         prev = Some(id);
     }
-    (out, libm::ceilf(pen) as i32)
+    (out, pen.ceil() as i32)
 }
 
 /// Width and line height of `text` at `em_px` pixels per em.
@@ -100,8 +100,8 @@ pub fn px_scale(em_px: f32) -> PxScale {
 /// Ascent and line height at `em_px`, in whole pixels.
 pub fn line_metrics(em_px: f32) -> (i32, i32) {
     let scaled = font().as_scaled(px_scale(em_px));
-    let ascent = libm::ceilf(scaled.ascent()) as i32;
-    let descent = libm::ceilf(-scaled.descent()) as i32;
+    let ascent = (scaled.ascent()).ceil() as i32;
+    let descent = (-scaled.descent()).ceil() as i32;
     (ascent, ascent + descent)
 }
 

@@ -10,6 +10,7 @@
 pub mod chart;
 pub mod dataset;
 pub mod encode;
+pub mod float;
 pub mod font;
 pub mod raster;
 pub mod render;

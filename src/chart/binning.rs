@@ -46,7 +46,9 @@ pub fn edges(
             let width = rule_width(*rule, &inside);
             let n = if width > 0.0 && width.is_finite() {
                 // A rule asking for more than the bound gets the bound.
-                libm::ceil((last - first) / width).clamp(1.0, f64::from(limits::BINS_MAX))
+                ((last - first) / width)
+                    .ceil()
+                    .clamp(1.0, f64::from(limits::BINS_MAX))
             } else {
                 1.0
             };
@@ -91,8 +93,8 @@ fn width_edges(pooled: &[f64], w: f64, range: Option<(f64, f64)>) -> Vec<f64> {
     {
         return vec![0.0, w];
     }
-    let mut k0 = libm::floor(lo / w);
-    let mut k1 = libm::ceil(hi / w);
+    let mut k0 = (lo / w).floor();
+    let mut k1 = (hi / w).ceil();
     while k0 * w > lo {
         k0 -= 1.0;
     }

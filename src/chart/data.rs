@@ -57,7 +57,7 @@ fn ziggurat() -> &'static Ziggurat {
         x[0] = ZIG_V / f;
         x[1] = ZIG_R;
         for i in 2..ZIG_LAYERS {
-            x[i] = libm::sqrt(-2.0 * libm::log(ZIG_V / x[i - 1] + f));
+            x[i] = (-2.0 * libm::log(ZIG_V / x[i - 1] + f)).sqrt();
             f = libm::exp(-0.5 * x[i] * x[i]);
         }
         let ratio = std::array::from_fn(|i| x[i + 1] / x[i]);

@@ -66,7 +66,7 @@ fn std_dev_about(values: &[f64], m: f64, scale: f64, ddof: usize) -> f64 {
         }
         sum = t;
     }
-    libm::sqrt(((sum + c) / (n - ddof) as f64).max(0.0)) * scale
+    (((sum + c) / (n - ddof) as f64).max(0.0)).sqrt() * scale
 }
 
 fn scale_of(values: &[f64]) -> f64 {
@@ -88,7 +88,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
         return 0.0;
     }
     let virtual_index = (n - 1) as f64 * (q / 100.0);
-    let below = libm::floor(virtual_index);
+    let below = virtual_index.floor();
     let gamma = virtual_index - below;
     let i = (below.max(0.0) as usize).min(n - 1);
     let j = (i + 1).min(n - 1);
@@ -114,7 +114,7 @@ pub fn rule_width(rule: Rule, sorted: &[f64]) -> f64 {
         return 0.0;
     }
     let ptp = sorted[sorted.len() - 1] - sorted[0];
-    let sqrt = || ptp / libm::sqrt(n);
+    let sqrt = || ptp / n.sqrt();
     let sturges = || ptp / (libm::log2(n) + 1.0);
     let fd = || {
         let iqr = percentile(sorted, 75.0) - percentile(sorted, 25.0);
@@ -125,7 +125,7 @@ pub fn rule_width(rule: Rule, sorted: &[f64]) -> f64 {
         Rule::Sturges => sturges(),
         Rule::Rice => ptp / (2.0 * libm::pow(n, 1.0 / 3.0)),
         Rule::Scott => {
-            libm::pow(24.0 * libm::sqrt(core::f64::consts::PI) / n, 1.0 / 3.0) * std_dev(sorted, 0)
+            libm::pow(24.0 * (core::f64::consts::PI).sqrt() / n, 1.0 / 3.0) * std_dev(sorted, 0)
         }
         Rule::Fd => fd(),
         // numpy 2: Freedman-Diaconis held to at least half the sqrt width,
@@ -135,7 +135,7 @@ pub fn rule_width(rule: Rule, sorted: &[f64]) -> f64 {
             if sorted.len() <= 2 {
                 return 0.0;
             }
-            let sg1 = libm::sqrt(6.0 * (n - 2.0) / ((n + 1.0) * (n + 3.0)));
+            let sg1 = (6.0 * (n - 2.0) / ((n + 1.0) * (n + 3.0))).sqrt();
             let sigma = std_dev(sorted, 0);
             if sigma <= 0.0 {
                 return 0.0;
@@ -185,7 +185,9 @@ pub fn kde(values: &[f64], lo: f64, hi: f64, points: usize) -> Vec<(f64, f64)> {
     let span = hi - lo;
     let gaps = (points - 1) as f64;
     // Grid nodes per gap between points, so the points are nodes.
-    let per_gap = libm::ceil(span / gaps / (bw / 16.0)).clamp(1.0, (GRID_MAX as f64) / gaps);
+    let per_gap = (span / gaps / (bw / 16.0))
+        .ceil()
+        .clamp(1.0, (GRID_MAX as f64) / gaps);
     let nodes = (gaps * per_gap) as usize + 1;
     let delta = span / (nodes - 1) as f64;
     let mut weights = vec![0.0f64; nodes];
@@ -194,7 +196,7 @@ pub fn kde(values: &[f64], lo: f64, hi: f64, points: usize) -> Vec<(f64, f64)> {
         if !(f > -1.0 && f < nodes as f64) {
             continue; // outside the points' span by more than a node
         }
-        let i = libm::floor(f);
+        let i = f.floor();
         let t = f - i;
         let i = i as isize;
         if i >= 0 && (i as usize) < nodes {
@@ -204,14 +206,14 @@ pub fn kde(values: &[f64], lo: f64, hi: f64, points: usize) -> Vec<(f64, f64)> {
             weights[(i + 1) as usize] += t;
         }
     }
-    let taps = libm::ceil(6.0 * bw / delta) as usize;
+    let taps = (6.0 * bw / delta).ceil() as usize;
     let kernel: Vec<f64> = (0..=taps)
         .map(|k| {
             let z = k as f64 * delta / bw;
             libm::exp(-0.5 * z * z)
         })
         .collect();
-    let norm = 1.0 / (n as f64 * bw * libm::sqrt(2.0 * core::f64::consts::PI));
+    let norm = 1.0 / (n as f64 * bw * (2.0 * core::f64::consts::PI).sqrt());
     let step = per_gap as usize;
     (0..points)
         .map(|p| {
@@ -281,7 +283,7 @@ mod tests {
             v.iter()
                 .map(|&xi| libm::exp(-0.5 * ((x - xi) / bw).powi(2)))
                 .sum::<f64>()
-                / (v.len() as f64 * bw * libm::sqrt(2.0 * core::f64::consts::PI))
+                / (v.len() as f64 * bw * (2.0 * core::f64::consts::PI).sqrt())
         };
         let peak = curve.iter().map(|p| p.1).fold(0.0, f64::max);
         for &(x, y) in &curve {
@@ -302,6 +304,6 @@ mod tests {
         // bins (Sturges 10.97 beats the held FD width).
         let v: Vec<f64> = (0..1000).map(f64::from).collect();
         let w = rule_width(Rule::Auto, &v);
-        assert_eq!(libm::ceil(999.0 / w), 11.0);
+        assert_eq!((999.0 / w).ceil(), 11.0);
     }
 }

@@ -26,7 +26,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
     // The smallest step of 1, 2 or 5 times a power of ten that gives at
     // most `max_count` ticks, unless that leaves a lone tick: then the step
     // before it (an axis needs two labels to be read).
-    let magnitude = libm::floor(libm::log10(span / max_count as f64));
+    let magnitude = (libm::log10(span / max_count as f64)).floor();
     if !(-320.0..=310.0).contains(&magnitude) {
         return none; // the step would underflow to 0 or overflow to inf
     }
@@ -37,7 +37,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
     let mut mult: i64 = 1;
     let count = |mult: i64, exp: i32| {
         let step = mult as f64 * pow10(exp);
-        libm::floor(hi / step + 1e-9) - libm::ceil(lo / step - 1e-9) + 1.0
+        (hi / step + 1e-9).floor() - (lo / step - 1e-9).ceil() + 1.0
     };
     let mut previous = (mult, exp);
     // Each pass multiplies the step by 2 or 2.5: from the first guess (a
@@ -68,7 +68,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
         }
     };
     let step = value(mult);
-    let (first, last) = (libm::ceil(lo / step - 1e-9), libm::floor(hi / step + 1e-9));
+    let (first, last) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
     // Units must be exact integers in f64 and i64, and the count bounded.
     if !(step > 0.0
         && step.is_finite()
@@ -94,7 +94,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
 /// with their values (`0.01`, `100`, `1e6`); an axis spanning less than two
 /// decades gets the linear axis' nice values instead, at their logarithms.
 pub fn log_ticks(lo: f64, hi: f64, max_count: usize) -> Ticks {
-    let (first, last) = (libm::ceil(lo - 1e-9), libm::floor(hi + 1e-9));
+    let (first, last) = ((lo - 1e-9).ceil(), (hi + 1e-9).floor());
     if !(first.is_finite() && last.is_finite()) || last - first < 1.0 {
         let t = nice_ticks(libm::pow(10.0, lo), libm::pow(10.0, hi), max_count, false);
         let keep: Vec<usize> = (0..t.values.len()).filter(|&i| t.values[i] > 0.0).collect();

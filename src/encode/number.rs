@@ -143,7 +143,7 @@ impl Decimal {
 /// `v` as a whole number, when it is one below 1e15 in magnitude (spelled
 /// the same by `{}` and, with `.0`, by `{:?}`).
 fn whole(v: f64) -> Option<i64> {
-    (v.abs() < 1e15 && v == libm::trunc(v)).then_some(v as i64)
+    (v.abs() < 1e15 && v == v.trunc()).then_some(v as i64)
 }
 
 fn itoa64(buf: &mut [u8; 20], v: i64) -> &[u8] {

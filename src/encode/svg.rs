@@ -77,8 +77,8 @@ pub fn svg(
                             body,
                             "{}{} {}",
                             if i == 0 { 'M' } else { 'L' },
-                            short(libm::roundf(x * 10.0) / 10.0),
-                            short(libm::roundf(y * 10.0) / 10.0)
+                            short(crate::float::roundf(x * 10.0) / 10.0),
+                            short(crate::float::roundf(y * 10.0) / 10.0)
                         );
                     }
                     body.push_str("\"/>\n");
@@ -378,7 +378,10 @@ struct PathWriter {
 
 impl PathWriter {
     fn point(p: Point) -> (i32, i32) {
-        (libm::roundf(p.x) as i32, -(libm::roundf(p.y) as i32))
+        (
+            crate::float::roundf(p.x) as i32,
+            -(crate::float::roundf(p.y) as i32),
+        )
     }
 
     fn number(&mut self, v: i32) {

@@ -132,7 +132,7 @@ fn rasterize(face: FaceId, glyph: u16, em_px: f32) -> GlyphBitmap {
     let height = bounds.height() as usize;
     let mut coverage = vec![0u8; width * height];
     outlined.draw(|x, y, c| {
-        let level = libm::roundf(c.clamp(0.0, 1.0) * f32::from(COVERAGE_LEVELS)) as u8;
+        let level = crate::float::roundf(c.clamp(0.0, 1.0) * f32::from(COVERAGE_LEVELS)) as u8;
         coverage[y as usize * width + x as usize] = level;
     });
     GlyphBitmap {

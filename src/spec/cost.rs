@@ -202,7 +202,7 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
             let length = if spec.yscale == crate::spec::Scale::Log {
                 u64::from(w) + 8 * u64::from(h)
             } else {
-                libm::sqrt((u64::from(w).pow(2) + u64::from(h).pow(2)) as f64) as u64
+                ((u64::from(w).pow(2) + u64::from(h).pow(2)) as f64).sqrt() as u64
             };
             data + (10 + passes) * pixels
                 + 2_500_000 * dpr * dpr

@@ -844,7 +844,7 @@ fn check_binwidth(
     } else {
         (lo, hi)
     };
-    let (klo, khi) = (libm::floor(lo / w), libm::ceil(hi / w));
+    let (klo, khi) = ((lo / w).floor(), (hi / w).ceil());
     let bins = (khi - klo).max(1.0);
     if bins.is_nan() || bins > limits::BINS_MAX as f64 {
         return Err(ParamError::new(
@@ -890,7 +890,7 @@ fn equal_widths(bins: &Bins, range: Option<(f64, f64)>, log: bool) -> bool {
                 } else {
                     (lo, hi)
                 };
-                let whole = |x: f64| (x / w - libm::round(x / w)).abs() < 1e-9;
+                let whole = |x: f64| (x / w - crate::float::round(x / w)).abs() < 1e-9;
                 whole(lo) && whole(hi)
             }
         },

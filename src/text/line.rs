@@ -100,7 +100,7 @@ pub fn layout(text: &str, em_px: f32, setting: Setting<'_>) -> Laid {
     for run in runs(text, setting) {
         shape_run(text, &run, em_px, setting, &mut pen, &mut laid);
     }
-    laid.width = libm::ceilf(pen) as i32;
+    laid.width = pen.ceil() as i32;
     laid
 }
 
@@ -292,8 +292,8 @@ fn shape_run(
         out.glyphs.push(Placed {
             face,
             glyph: u16::try_from(g.glyph).unwrap_or(0),
-            x: libm::roundf(*pen + g.pos.x_offset as f32 * scale) as i32,
-            y: -libm::roundf(g.pos.y_offset as f32 * scale) as i32,
+            x: crate::float::roundf(*pen + g.pos.x_offset as f32 * scale) as i32,
+            y: -crate::float::roundf(g.pos.y_offset as f32 * scale) as i32,
         });
         let advance = g.pos.x_advance as f32 * scale;
         out.clusters.push((g.cluster, advance));
@@ -420,7 +420,7 @@ fn placeholders(text: &str, run: &Run, em_px: f32, pen: &mut f32, out: &mut Laid
         .collect();
     let square: String = std::iter::repeat_n(font::PLACEHOLDER, chars.len()).collect();
     let (glyphs, width) = font::layout(&square, em_px);
-    let start = libm::roundf(*pen) as i32;
+    let start = crate::float::roundf(*pen) as i32;
     let each = width as f32 / chars.len().max(1) as f32;
     out.glyphs.extend(glyphs.into_iter().map(|(id, x)| Placed {
         face: EMBEDDED,
