@@ -155,6 +155,7 @@ impl Canvas {
     }
 
     /// [`Canvas::blend_through`] at pixel index `at` (on the canvas).
+    #[inline(always)]
     fn blend_at(&mut self, cache: &mut Blends, t: usize, at: usize, color: [u8; 3], level: u8) {
         let key = usize::from(self.pixels[at]) * LEVELS + usize::from(level.min(COVERAGE_LEVELS));
         let known = cache.tables[t].1[key];
