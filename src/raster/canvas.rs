@@ -49,17 +49,20 @@ impl Canvas {
         }
         let width = self.width as usize;
         if x1 - x0 < NARROW {
-            // A narrow rectangle (a bar of many bins) column by column: a
-            // fill call per row would cost more than the pixels it sets
-            // (in wasm each is a `memory.fill`, a call out of the code).
-            for x in x0..x1 {
-                for p in self.pixels[y0 * width + x..]
-                    .iter_mut()
-                    .step_by(width)
-                    .take(y1 - y0)
-                {
-                    *p = index;
+            // A narrow rectangle (a bar of many bins): its few bytes a row
+            // stored one by one (in wasm a fill is an instruction and a
+            // fuel a byte on top, more than the stores).
+            let n = x1 - x0;
+            let (start, end) = (y0 * width + x0, (y1 - 1) * width + x1);
+            let pixels = &mut self.pixels[start..end];
+            let mut at = 0;
+            while at + n <= pixels.len() {
+                match &mut pixels[at..at + n] {
+                    [a] => *a = index,
+                    [a, b] => (*a, *b) = (index, index),
+                    row => row.fill(index),
                 }
+                at += width;
             }
             return;
         }
@@ -75,10 +78,14 @@ impl Canvas {
 /// pixels cost a table lookup, not a mix and a hash.
 #[derive(Default)]
 struct Blends {
-    tables: Vec<([u8; 3], Vec<u16>)>,
+    tables: Vec<([u8; 3], Box<Table>)>,
 }
 
 const LEVELS: usize = COVERAGE_LEVELS as usize + 1;
+
+/// One ink's blends, by `under * LEVELS + level`: a fixed size, so an
+/// index made from a palette byte needs no bounds check.
+type Table = [u16; 256 * LEVELS];
 
 impl Blends {
     /// The table of `color`, made on first use.
@@ -86,7 +93,7 @@ impl Blends {
         match self.tables.iter().position(|(c, _)| *c == color) {
             Some(t) => t,
             None => {
-                self.tables.push((color, vec![0; 256 * LEVELS]));
+                self.tables.push((color, Box::new([0; 256 * LEVELS])));
                 self.tables.len() - 1
             }
         }
@@ -110,6 +117,27 @@ impl Canvas {
             return;
         }
         let level = FADED_TWELFTHS as u8;
+        if x1 - x0 < NARROW {
+            // A narrow bar pixel by pixel, in the same order (a run's
+            // colour is worked out at its first pixel either way): cheaper
+            // than finding runs a pixel or two long.
+            let mut table = std::mem::replace(&mut cache.tables[t].1, Box::new([0; 256 * LEVELS]));
+            for y in y0.clamp(0, h)..y1.clamp(0, h) {
+                let row = y as usize * self.width as usize;
+                for at in row + x0..row + x1 {
+                    let old = self.pixels[at];
+                    let key = usize::from(old) * LEVELS + usize::from(level);
+                    let known = table[key];
+                    self.pixels[at] = if known != 0 {
+                        (known - 1) as u8
+                    } else {
+                        self.faded_mix(&mut table, key, color, old)
+                    };
+                }
+            }
+            cache.tables[t].1 = table;
+            return;
+        }
         for y in y0.clamp(0, h)..y1.clamp(0, h) {
             let row = y as usize * self.width as usize;
             let mut x = x0;
@@ -120,18 +148,13 @@ impl Canvas {
                     .position(|&p| p != old)
                     .unwrap_or(x1 - x);
                 let key = usize::from(old) * LEVELS + usize::from(level);
-                let mut new = cache.tables[t].1[key];
-                if new == 0 {
-                    let c = mix(
-                        color,
-                        self.palette.colors[usize::from(old)],
-                        FADED_TWELFTHS,
-                        LEVELS as u16 - 1,
-                    );
-                    new = u16::from(self.palette.intern(c)) + 1;
-                    cache.tables[t].1[key] = new;
-                }
-                self.pixels[row + x..row + x + run].fill((new - 1) as u8);
+                let known = cache.tables[t].1[key];
+                let new = if known != 0 {
+                    (known - 1) as u8
+                } else {
+                    self.faded_mix(&mut cache.tables[t].1, key, color, old)
+                };
+                self.pixels[row + x..row + x + run].fill(new);
                 x += run;
             }
         }
@@ -152,6 +175,21 @@ impl Canvas {
         }
         let at = y as usize * self.width as usize + x as usize;
         self.blend_at(cache, t, at, color, level);
+    }
+
+    /// The faded ink `color` over palette entry `old`, mixed, interned and
+    /// kept in `table` at `key`.
+    #[cold]
+    fn faded_mix(&mut self, table: &mut Table, key: usize, color: [u8; 3], old: u8) -> u8 {
+        let c = mix(
+            color,
+            self.palette.colors[usize::from(old)],
+            FADED_TWELFTHS,
+            LEVELS as u16 - 1,
+        );
+        let new = self.palette.intern(c);
+        table[key] = u16::from(new) + 1;
+        new
     }
 
     /// [`Canvas::blend_through`] at pixel index `at` (on the canvas).
@@ -559,6 +597,40 @@ mod tests {
                 }
             }
             assert_eq!(got, want, "case {case}: {points:?} width {width}");
+        }
+    }
+
+    /// Faded rectangles of every width either side of the narrow switch,
+    /// overlapping in many layers and clipped: each pixel's colour is the
+    /// fold of the inks covering it, in order, over the background.
+    #[test]
+    fn faded_layers_mix_in_order_at_every_width() {
+        let mut rng = crate::test_rng::XorShift(0xD1B5_4A32_D192_ED03);
+        let (w, h) = (37i32, 23i32);
+        let inks = Inks::new(crate::chart::theme::Colors::Light, &[], 4);
+        let mut scene = Scene::new(w as u32, h as u32);
+        let mut rects = Vec::new();
+        for _ in 0..30 {
+            let x0 = rng.below(45) as i32 - 4;
+            let x1 = x0 + 1 + rng.below(2 * NARROW as u64 + 2) as i32;
+            let y0 = rng.below(30) as i32 - 4;
+            let y1 = y0 + rng.below(20) as i32;
+            let k = rng.below(4) as u8;
+            scene.fill(Ink::Faded(k), (x0, y0), (x1, y1));
+            rects.push((k, x0, y0, x1, y1));
+        }
+        let c = paint(&scene, &inks);
+        for y in 0..h {
+            for x in 0..w {
+                let mut want = inks.rgb(Ink::Background);
+                for &(k, x0, y0, x1, y1) in &rects {
+                    if (x0..x1).contains(&x) && (y0..y1).contains(&y) {
+                        want = mix(inks.series[usize::from(k)], want, FADED_TWELFTHS, 12);
+                    }
+                }
+                let got = c.palette.colors[usize::from(c.pixels[(y * w + x) as usize])];
+                assert_eq!(got, want, "({x}, {y})");
+            }
         }
     }
 
