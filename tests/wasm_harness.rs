@@ -26,7 +26,7 @@ use wasmtime::StoreLimitsBuilder;
 
 /// Fuel budgets (fuel is wasmtime's count of executed operators: exact for
 /// a given module and input, unlike wall time, so noise cannot fail here).
-/// Measured with renderer 10: the classic chart 5.0 million as PNG (the
+/// Measured with renderer 10: the classic chart 4.9 million as PNG (the
 /// issue's goal is 6; 6.10 while stored charts were checked by SHA-256 and
 /// before the PNG encoder's vector loops),
 /// 2.3 million as SVG, 0.76 and 1.12 million as CSV and JSON;
