@@ -100,7 +100,7 @@ pub fn px_scale(em_px: f32) -> PxScale {
 /// Ascent and line height at `em_px`, in whole pixels.
 pub fn line_metrics(em_px: f32) -> (i32, i32) {
     let scaled = font().as_scaled(px_scale(em_px));
-    let ascent = (scaled.ascent()).ceil() as i32;
+    let ascent = scaled.ascent().ceil() as i32;
     let descent = (-scaled.descent()).ceil() as i32;
     (ascent, ascent + descent)
 }

@@ -71,7 +71,7 @@ pub fn y_domain(model: &Model, stacked: bool, log: bool) -> (f64, f64) {
     if !(least.is_finite() && top > 0.0) {
         return (0.0, 1.0);
     }
-    let lo = (libm::log10(least)).floor();
+    let lo = libm::log10(least).floor();
     let hi = libm::log10(top);
     let hi = (hi + 0.05 * (hi - lo)).max(lo + 1.0);
     (lo, hi)

@@ -66,7 +66,7 @@ fn std_dev_about(values: &[f64], m: f64, scale: f64, ddof: usize) -> f64 {
         }
         sum = t;
     }
-    (((sum + c) / (n - ddof) as f64).max(0.0)).sqrt() * scale
+    ((sum + c) / (n - ddof) as f64).max(0.0).sqrt() * scale
 }
 
 fn scale_of(values: &[f64]) -> f64 {
@@ -125,7 +125,7 @@ pub fn rule_width(rule: Rule, sorted: &[f64]) -> f64 {
         Rule::Sturges => sturges(),
         Rule::Rice => ptp / (2.0 * libm::pow(n, 1.0 / 3.0)),
         Rule::Scott => {
-            libm::pow(24.0 * (core::f64::consts::PI).sqrt() / n, 1.0 / 3.0) * std_dev(sorted, 0)
+            libm::pow(24.0 * core::f64::consts::PI.sqrt() / n, 1.0 / 3.0) * std_dev(sorted, 0)
         }
         Rule::Fd => fd(),
         // numpy 2: Freedman-Diaconis held to at least half the sqrt width,

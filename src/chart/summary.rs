@@ -63,7 +63,7 @@ impl Summary {
             min: edges[first],
             max: edges[last + 1],
             mean,
-            std_dev: (var.max(0.0)).sqrt(),
+            std_dev: var.max(0.0).sqrt(),
         }
     }
 
@@ -125,7 +125,7 @@ pub fn readable(v: f64) -> String {
             _ => s,
         };
     }
-    let digits = (3 - (libm::log10(a)).floor() as i32).max(0) as usize;
+    let digits = (3 - libm::log10(a).floor() as i32).max(0) as usize;
     let s = format!("{v:.digits$}");
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()

@@ -26,7 +26,7 @@ pub fn nice_ticks(lo: f64, hi: f64, max_count: usize, integers: bool) -> Ticks {
     // The smallest step of 1, 2 or 5 times a power of ten that gives at
     // most `max_count` ticks, unless that leaves a lone tick: then the step
     // before it (an axis needs two labels to be read).
-    let magnitude = (libm::log10(span / max_count as f64)).floor();
+    let magnitude = libm::log10(span / max_count as f64).floor();
     if !(-320.0..=310.0).contains(&magnitude) {
         return none; // the step would underflow to 0 or overflow to inf
     }

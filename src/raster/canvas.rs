@@ -122,7 +122,7 @@ impl Canvas {
             // A narrow bar pixel by pixel, in the same order (a run's
             // colour is worked out at its first pixel either way): cheaper
             // than finding runs a pixel or two long.
-            let mut table = std::mem::replace(&mut cache.tables[t].1, Box::new([0; 256 * LEVELS]));
+            let table = &mut *cache.tables[t].1;
             for y in y0.clamp(0, h)..y1.clamp(0, h) {
                 let row = y as usize * self.width as usize;
                 for at in row + x0..row + x1 {
@@ -132,11 +132,10 @@ impl Canvas {
                     self.pixels[at] = if known != 0 {
                         (known - 1) as u8
                     } else {
-                        self.faded_mix(&mut table, key, color, old)
+                        self.mixed(table, key, color, old, level)
                     };
                 }
             }
-            cache.tables[t].1 = table;
             return;
         }
         for y in y0.clamp(0, h)..y1.clamp(0, h) {
@@ -153,7 +152,7 @@ impl Canvas {
                 let new = if known != 0 {
                     (known - 1) as u8
                 } else {
-                    self.faded_mix(&mut cache.tables[t].1, key, color, old)
+                    self.mixed(&mut cache.tables[t].1, key, color, old, level)
                 };
                 self.pixels[row + x..row + x + run].fill(new);
                 x += run;
@@ -161,7 +160,8 @@ impl Canvas {
         }
     }
 
-    /// [`Canvas::blend`] through table `t` of `cache` (`color`'s).
+    /// Blends `color` at `level / COVERAGE_LEVELS` over pixel `(x, y)`
+    /// (nothing off the canvas), through table `t` of `cache` (`color`'s).
     fn blend_through(
         &mut self,
         cache: &mut Blends,
@@ -178,15 +178,16 @@ impl Canvas {
         self.blend_at(cache, t, at, color, level);
     }
 
-    /// The faded ink `color` over palette entry `old`, mixed, interned and
-    /// kept in `table` at `key`.
+    /// `color` at `level / COVERAGE_LEVELS` over palette entry `old`,
+    /// mixed, interned and kept in `table` at `key` (the blend's first
+    /// time in a chart).
     #[cold]
-    fn faded_mix(&mut self, table: &mut Table, key: usize, color: [u8; 3], old: u8) -> u8 {
+    fn mixed(&mut self, table: &mut Table, key: usize, color: [u8; 3], old: u8, level: u8) -> u8 {
         let c = mix(
             color,
             self.palette.colors[usize::from(old)],
-            FADED_TWELFTHS,
-            LEVELS as u16 - 1,
+            u16::from(level),
+            u16::from(COVERAGE_LEVELS),
         );
         let new = self.palette.intern(c);
         table[key] = u16::from(new) + 1;
@@ -196,17 +197,14 @@ impl Canvas {
     /// [`Canvas::blend_through`] at pixel index `at` (on the canvas).
     #[inline(always)]
     fn blend_at(&mut self, cache: &mut Blends, t: usize, at: usize, color: [u8; 3], level: u8) {
-        let key = usize::from(self.pixels[at]) * LEVELS + usize::from(level.min(COVERAGE_LEVELS));
+        let (old, level) = (self.pixels[at], level.min(COVERAGE_LEVELS));
+        let key = usize::from(old) * LEVELS + usize::from(level);
         let known = cache.tables[t].1[key];
-        if known != 0 {
-            self.pixels[at] = (known - 1) as u8;
-            return;
-        }
-        let n = u16::from(COVERAGE_LEVELS);
-        let a = u16::from(level.min(COVERAGE_LEVELS));
-        let under = self.palette.colors[usize::from(self.pixels[at])];
-        self.pixels[at] = self.palette.intern(mix(color, under, a, n));
-        cache.tables[t].1[key] = u16::from(self.pixels[at]) + 1;
+        self.pixels[at] = if known != 0 {
+            (known - 1) as u8
+        } else {
+            self.mixed(&mut cache.tables[t].1, key, color, old, level)
+        };
     }
 }
 
