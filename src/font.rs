@@ -9,22 +9,141 @@
 
 use std::sync::OnceLock;
 
-pub use ab_glyph::GlyphId;
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+use read_fonts::tables::cmap::{CmapSubtable, PlatformId};
+use read_fonts::tables::glyf::Glyf;
+use read_fonts::tables::hmtx::Hmtx;
+use read_fonts::tables::kern::{Subtable, SubtableKind};
+use read_fonts::tables::loca::Loca;
+use read_fonts::{FontRef, TableProvider};
+
+use crate::text::outline::{glyf_outline, Outline};
 
 pub static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-subset.ttf");
 
 /// Drawn in place of any character the embedded font lacks (WHITE SQUARE).
 pub const PLACEHOLDER: char = '\u{25A1}';
 
-fn font() -> &'static FontRef<'static> {
-    static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
-    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).expect("embedded font parses"))
+/// A glyph of the embedded font.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GlyphId(pub u16);
+
+/// The embedded font's tables, read once. Metrics follow the rules of the
+/// font reader used before (ttf-parser): the Unicode `cmap` subtables in
+/// the font's order, the horizontal `kern` subtables, the `hhea` ascent
+/// and descent unless `OS/2` asks for its typographic ones.
+struct Embedded {
+    cmaps: Vec<CmapSubtable<'static>>,
+    hmtx: Hmtx<'static>,
+    kerns: Vec<Subtable<'static>>,
+    glyf: Glyf<'static>,
+    loca: Loca<'static>,
+    units_per_em: f32,
+    ascent: f32,
+    descent: f32,
+}
+
+fn font() -> &'static Embedded {
+    static FONT: OnceLock<Embedded> = OnceLock::new();
+    FONT.get_or_init(|| read(FONT_BYTES).expect("embedded font parses"))
+}
+
+fn read(bytes: &'static [u8]) -> Option<Embedded> {
+    let f = FontRef::new(bytes).ok()?;
+    let cmap = f.cmap().ok()?;
+    let cmaps = cmap
+        .encoding_records()
+        .iter()
+        .filter(|r| match r.platform_id() {
+            PlatformId::Unicode => true,
+            PlatformId::Windows => matches!(r.encoding_id(), 1 | 10),
+            _ => false,
+        })
+        .filter_map(|r| r.subtable(cmap.offset_data()).ok())
+        .collect();
+    let kerns = match f.kern() {
+        Ok(kern) => kern
+            .subtables()
+            .filter_map(Result::ok)
+            .filter(|st| st.is_horizontal() && !st.is_variable())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let hhea = f.hhea().ok()?;
+    let (mut ascent, mut descent) = (hhea.ascender().to_i16(), hhea.descender().to_i16());
+    if let Ok(os2) = f.os2() {
+        // fsSelection bit 7, USE_TYPO_METRICS.
+        if os2.fs_selection().bits() & (1 << 7) != 0 {
+            (ascent, descent) = (os2.s_typo_ascender(), os2.s_typo_descender());
+        }
+    }
+    Some(Embedded {
+        cmaps,
+        hmtx: f.hmtx().ok()?,
+        kerns,
+        glyf: f.glyf().ok()?,
+        loca: f.loca(None).ok()?,
+        units_per_em: f32::from(f.head().ok()?.units_per_em()),
+        ascent: f32::from(ascent),
+        descent: f32::from(descent),
+    })
+}
+
+impl Embedded {
+    fn glyph_id(&self, c: char) -> GlyphId {
+        let id = self
+            .cmaps
+            .iter()
+            .find_map(|t| t.map_codepoint(c))
+            .and_then(|g| u16::try_from(g.to_u32()).ok());
+        GlyphId(id.unwrap_or(0))
+    }
+
+    fn advance_unscaled(&self, id: GlyphId) -> f32 {
+        let g = read_fonts::types::GlyphId::new(u32::from(id.0));
+        f32::from(self.hmtx.advance(g).unwrap_or(0))
+    }
+
+    fn kern_unscaled(&self, first: GlyphId, second: GlyphId) -> f32 {
+        let (l, r) = (
+            read_fonts::types::GlyphId::new(u32::from(first.0)),
+            read_fonts::types::GlyphId::new(u32::from(second.0)),
+        );
+        self.kerns
+            .iter()
+            .find_map(|st| match st.kind().ok()? {
+                SubtableKind::Format0(t) => t.kerning(l, r),
+                SubtableKind::Format2(t) => t.kerning(l, r),
+                SubtableKind::Format3(t) => t.kerning(l, r),
+                SubtableKind::Format1(_) => None,
+            })
+            .and_then(|v| i16::try_from(v).ok())
+            .map_or(0.0, f32::from)
+    }
+
+    /// Ascent minus descent, in font units: what a pixel scale is of.
+    fn height_unscaled(&self) -> f32 {
+        self.ascent - self.descent
+    }
 }
 
 /// Whether the embedded font has a glyph for `c`.
 pub fn has_glyph(c: char) -> bool {
-    font().glyph_id(c).0 != 0
+    glyph_id(c).0 != 0
+}
+
+/// The embedded font's glyph for `c`, 0 (`.notdef`) where it has none.
+pub fn glyph_id(c: char) -> GlyphId {
+    font().glyph_id(c)
+}
+
+/// The advance of glyph `id` at `em_px` pixels per em, unrounded.
+pub fn h_advance(id: GlyphId, em_px: f32) -> f32 {
+    scale_factor(em_px) * font().advance_unscaled(id)
+}
+
+/// The `kern` table's adjustment between `first` and `second` at `em_px`.
+pub fn kern(first: GlyphId, second: GlyphId, em_px: f32) -> f32 {
+    scale_factor(em_px) * font().kern_unscaled(first, second)
 }
 
 /// Size of a line of text, in pixels.
@@ -42,7 +161,7 @@ pub struct TextExtent {
 /// of the whole line. Raster and SVG both place glyphs from here.
 pub fn layout(text: &str, em_px: f32) -> (Vec<(GlyphId, i32)>, i32) {
     let f = font();
-    let scaled = f.as_scaled(px_scale(em_px));
+    let factor = scale_factor(em_px);
     let placeholder = f.glyph_id(PLACEHOLDER);
     let mut pen = 0.0f32;
     let mut prev: Option<GlyphId> = None;
@@ -53,10 +172,10 @@ pub fn layout(text: &str, em_px: f32) -> (Vec<(GlyphId, i32)>, i32) {
             id = placeholder;
         }
         if let Some(p) = prev {
-            pen += scaled.kern(p, id);
+            pen += factor * f.kern_unscaled(p, id);
         }
         out.push((id, crate::float::roundf(pen) as i32));
-        pen += scaled.h_advance(id);
+        pen += factor * f.advance_unscaled(id);
         prev = Some(id);
     }
     (out, pen.ceil() as i32)
@@ -75,39 +194,38 @@ pub fn measure(text: &str, em_px: f32) -> TextExtent {
 
 /// Font units per em: glyph outlines are in these units, y up.
 pub fn units_per_em() -> f32 {
-    font().units_per_em().unwrap_or(2048.0)
+    font().units_per_em
 }
 
 /// The outline of glyph `id` in font units (y up), for vector output.
-pub fn outline(id: GlyphId) -> Option<ab_glyph::Outline> {
-    font().outline(id)
-}
-
-/// Glyph `id` scaled to `em_px` with its pen at the origin, ready to
-/// rasterize; `None` for glyphs without ink (space).
-pub fn outlined(id: GlyphId, em_px: f32) -> Option<ab_glyph::OutlinedGlyph> {
-    font().outline_glyph(id.with_scale_and_position(px_scale(em_px), ab_glyph::point(0.0, 0.0)))
-}
-
-/// ab_glyph's `PxScale` is the height of ascent minus descent; convert from
-/// pixels per em, which is what font sizes mean everywhere else.
-pub fn px_scale(em_px: f32) -> PxScale {
+pub fn outline(id: GlyphId) -> Option<Outline> {
     let f = font();
-    let upem = f.units_per_em().unwrap_or(2048.0);
-    PxScale::from(em_px * f.height_unscaled() / upem)
+    glyf_outline(&f.glyf, &f.loca, id.0)
+}
+
+/// Pixels a font unit at `em_px` pixels per em. Computed as the font
+/// reader before computed it, through the pixel height of the line (ascent
+/// minus descent): `(em_px * height / upem) / height`, which is not always
+/// the same `f32` as `em_px / upem`, and every glyph's place depends on it.
+pub fn scale_factor(em_px: f32) -> f32 {
+    let f = font();
+    let height = f.height_unscaled();
+    em_px * height / f.units_per_em / height
 }
 
 /// Ascent and line height at `em_px`, in whole pixels.
 pub fn line_metrics(em_px: f32) -> (i32, i32) {
-    let scaled = font().as_scaled(px_scale(em_px));
-    let ascent = scaled.ascent().ceil() as i32;
-    let descent = (-scaled.descent()).ceil() as i32;
+    let f = font();
+    let factor = scale_factor(em_px);
+    let ascent = (factor * f.ascent).ceil() as i32;
+    let descent = (-(factor * f.descent)).ceil() as i32;
     (ascent, ascent + descent)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::outline::OutlineCurve;
 
     #[test]
     fn measures_grow_with_text_and_size() {
@@ -135,9 +253,9 @@ mod tests {
             .curves
             .iter()
             .map(|c| match c {
-                ab_glyph::OutlineCurve::Line(a, b) => a.y.max(b.y),
-                ab_glyph::OutlineCurve::Quad(a, b, c) => a.y.max(b.y).max(c.y),
-                ab_glyph::OutlineCurve::Cubic(a, b, c, d) => a.y.max(b.y).max(c.y).max(d.y),
+                OutlineCurve::Line(a, b) => a.y.max(b.y),
+                OutlineCurve::Quad(a, b, c) => a.y.max(b.y).max(c.y),
+                OutlineCurve::Cubic(a, b, c, d) => a.y.max(b.y).max(c.y).max(d.y),
             })
             .fold(f32::MIN, f32::max);
         assert!(top > 0.5 * units_per_em() && top <= units_per_em(), "{top}");

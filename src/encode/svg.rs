@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use ab_glyph::{OutlineCurve, Point};
+use crate::text::outline::{OutlineCurve, Point};
 
 use crate::chart::scene::{Ink, Mark, Scene};
 use crate::chart::theme::{Colors, Inks, Rgb};

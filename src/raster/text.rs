@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
-use crate::font::{line_metrics, outlined, GlyphId};
+use ab_glyph_rasterizer::Rasterizer;
+
+use crate::font::{line_metrics, scale_factor, GlyphId};
+use crate::text::outline::{point, Outline, OutlineCurve, Point};
 use crate::text::{self, FaceId, EMBEDDED};
 
 /// Anti-aliasing steps: coverage is rounded to `k / COVERAGE_LEVELS`.
@@ -114,12 +117,15 @@ impl GlyphCache {
 }
 
 fn rasterize(face: FaceId, glyph: u16, em_px: f32) -> GlyphBitmap {
-    let outlined = if face == EMBEDDED {
-        outlined(GlyphId(glyph), em_px)
+    let (outline, factor) = if face == EMBEDDED {
+        (crate::font::outline(GlyphId(glyph)), scale_factor(em_px))
     } else {
-        shard_outlined(face, glyph, em_px)
+        // A shard's outline comes in the embedded font's units, scaled
+        // straight from the em.
+        let factor = em_px / crate::font::units_per_em();
+        (text::faces::outline(face, glyph), factor)
     };
-    let Some(outlined) = outlined else {
+    let Some(outline) = outline else {
         return GlyphBitmap {
             left: 0,
             top: 0,
@@ -127,37 +133,76 @@ fn rasterize(face: FaceId, glyph: u16, em_px: f32) -> GlyphBitmap {
             coverage: Vec::new(),
         };
     };
-    let bounds = outlined.px_bounds();
-    let width = bounds.width() as usize;
-    let height = bounds.height() as usize;
-    let mut coverage = vec![0u8; width * height];
-    outlined.draw(|x, y, c| {
+    let scaled = Scaled::new(outline, factor);
+    let width = scaled.width;
+    let mut coverage = vec![0u8; width * scaled.height];
+    scaled.draw(|x, y, c| {
         let level = crate::float::roundf(c.clamp(0.0, 1.0) * f32::from(COVERAGE_LEVELS)) as u8;
         coverage[y as usize * width + x as usize] = level;
     });
     GlyphBitmap {
-        left: bounds.min.x as i32,
-        top: bounds.min.y as i32,
+        left: scaled.left,
+        top: scaled.top,
         width,
         coverage,
     }
 }
 
-/// A shard's glyph, its outline already in the embedded font's units
-/// ([`text::faces::outline`]), scaled as the embedded font's glyphs are.
-fn shard_outlined(face: FaceId, glyph: u16, em_px: f32) -> Option<ab_glyph::OutlinedGlyph> {
-    let outline = text::faces::outline(face, glyph)?;
-    let factor = em_px / crate::font::units_per_em();
-    let g = GlyphId(glyph)
-        .with_scale_and_position(crate::font::px_scale(em_px), ab_glyph::point(0.0, 0.0));
-    Some(ab_glyph::OutlinedGlyph::new(
-        g,
-        outline,
-        ab_glyph::PxScaleFactor {
-            horizontal: factor,
-            vertical: factor,
-        },
-    ))
+/// An outline at a scale, its pen at the origin on the baseline: the
+/// whole-pixel box its ink can touch and the coverage of each pixel in it.
+/// The arithmetic is ab_glyph's (the glyph reader the Worker used before),
+/// kept to the operation so that every glyph keeps its pixels.
+struct Scaled {
+    outline: Outline,
+    factor: f32,
+    /// The box's top-left corner, in pixels from the pen.
+    corner: Point,
+    left: i32,
+    top: i32,
+    width: usize,
+    height: usize,
+}
+
+impl Scaled {
+    fn new(outline: Outline, factor: f32) -> Scaled {
+        let b = outline.bounds;
+        // The outline's y grows up, the raster's down. The `+ 0.0`s are
+        // ab_glyph's pen position (its fraction, then its whole part): they
+        // turn a -0.0 into 0.0, and a signed zero can reach the coverage.
+        let (x0, y0) = (
+            (b.min.x * factor + 0.0).floor() + 0.0,
+            (b.min.y * -factor + 0.0).floor() + 0.0,
+        );
+        let (x1, y1) = (
+            (b.max.x * factor + 0.0).ceil() + 0.0,
+            (b.max.y * -factor + 0.0).ceil() + 0.0,
+        );
+        Scaled {
+            outline,
+            factor,
+            corner: point(x0, y0),
+            left: x0 as i32,
+            top: y0 as i32,
+            width: (x1 - x0) as usize,
+            height: (y1 - y0) as usize,
+        }
+    }
+
+    /// Calls `o(x, y, coverage)` for every pixel of the box.
+    fn draw(&self, o: impl FnMut(u32, u32, f32)) {
+        let (h, v) = (self.factor, -self.factor);
+        let offset = point(0.0, 0.0) - self.corner;
+        let at = |p: &Point| point(p.x * h, p.y * v) + offset;
+        let mut r = Rasterizer::new(self.width, self.height);
+        for curve in &self.outline.curves {
+            match curve {
+                OutlineCurve::Line(a, b) => r.draw_line(at(a), at(b)),
+                OutlineCurve::Quad(a, b, c) => r.draw_quad(at(a), at(b), at(c)),
+                OutlineCurve::Cubic(a, b, c, d) => r.draw_cubic(at(a), at(b), at(c), at(d)),
+            }
+        }
+        r.for_each_pixel_2d(o);
+    }
 }
 
 #[cfg(test)]
@@ -188,5 +233,47 @@ mod tests {
             assert!((20..20 + e.height + 1).contains(&y), "y {y}");
         }
         assert!(n > 100);
+    }
+
+    /// Every glyph of the embedded font, at the sizes charts use, gets the
+    /// box and the coverage ab_glyph (the rasterizer's own front end, the
+    /// path the Worker drew through before) gives it, to the bit.
+    #[test]
+    fn every_glyph_covers_what_ab_glyph_covers() {
+        use ab_glyph::{Font, FontRef, PxScale};
+        let f = FontRef::try_from_slice(crate::font::FONT_BYTES).unwrap();
+        let mut drawn = 0;
+        for id in 0..f.glyph_count() as u16 {
+            for em in [8.0f32, 11.0, 13.0, 15.5, 26.0, 39.0] {
+                let px = PxScale::from(em * f.height_unscaled() / f.units_per_em().unwrap());
+                let glyph =
+                    ab_glyph::GlyphId(id).with_scale_and_position(px, ab_glyph::point(0.0, 0.0));
+                let theirs = f.outline_glyph(glyph);
+                let ours =
+                    crate::font::outline(GlyphId(id)).map(|o| Scaled::new(o, scale_factor(em)));
+                assert_eq!(ours.is_some(), theirs.is_some(), "glyph {id}");
+                let (Some(ours), Some(theirs)) = (ours, theirs) else {
+                    continue;
+                };
+                let b = theirs.px_bounds();
+                assert_eq!(
+                    (ours.left, ours.top, ours.width, ours.height),
+                    (
+                        b.min.x as i32,
+                        b.min.y as i32,
+                        b.width() as usize,
+                        b.height() as usize
+                    ),
+                    "glyph {id} at {em}"
+                );
+                let mut cover = vec![0u32; ours.width * ours.height];
+                ours.draw(|x, y, c| cover[y as usize * ours.width + x as usize] = c.to_bits());
+                let mut expected = vec![0u32; ours.width * ours.height];
+                theirs.draw(|x, y, c| expected[y as usize * ours.width + x as usize] = c.to_bits());
+                assert!(cover == expected, "glyph {id} at {em}");
+                drawn += 1;
+            }
+        }
+        assert!(drawn > 3000, "{drawn} glyphs drawn");
     }
 }

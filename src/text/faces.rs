@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
-use ab_glyph::{Outline, OutlineCurve, Point, Rect};
+use super::outline::{Outline, OutlineCurve, Point, Rect};
 use harfrust::font::glyph::outline::{DrawMemory, DrawOptions, PathSink};
 
 use super::catalog::{shards, Shard};
@@ -163,7 +163,7 @@ pub fn face(id: FaceId) -> Option<Arc<Face>> {
     CURRENT.with(|c| c.borrow().faces.get(shard).cloned())
 }
 
-/// The embedded font for the shaper (the same bytes ab_glyph reads).
+/// The embedded font for the shaper (the same bytes [`font`] reads).
 pub fn embedded() -> &'static harfrust::Font {
     static FONT: OnceLock<harfrust::Font> = OnceLock::new();
     FONT.get_or_init(|| harfrust::Font::new(font::FONT_BYTES, 0).expect("embedded font parses"))
@@ -174,7 +174,7 @@ pub fn embedded() -> &'static harfrust::Font {
 /// raster's scale factor are the embedded font's.
 pub fn outline(face: FaceId, glyph: u16) -> Option<Outline> {
     if face == EMBEDDED {
-        return font::outline(ab_glyph::GlyphId(glyph));
+        return font::outline(font::GlyphId(glyph));
     }
     let f = self::face(face)?;
     let to_units = font::units_per_em() / f.units_per_em;
@@ -214,8 +214,8 @@ pub fn outline(face: FaceId, glyph: u16) -> Option<Outline> {
             bounds.max.y = bounds.max.y.max(p.y);
         }
     }
-    // ab_glyph's bounds run from the top-left corner (y max) to the
-    // bottom-right (y min), as its own parser gives them.
+    // Outline bounds run from the top-left corner (y max) to the
+    // bottom-right (y min), as the embedded font's do.
     let (top, bottom) = (bounds.max.y, bounds.min.y);
     bounds.min.y = top;
     bounds.max.y = bottom;
@@ -225,7 +225,7 @@ pub fn outline(face: FaceId, glyph: u16) -> Option<Outline> {
     })
 }
 
-/// Collects a read-fonts path as ab_glyph curves, scaled.
+/// Collects a read-fonts path as curves, scaled.
 struct Curves {
     scale: f32,
     curves: Vec<OutlineCurve>,

@@ -6,11 +6,13 @@
 //! - [`catalog`]: which font has which character, before loading any;
 //! - [`faces`]: the embedded font and the loaded shards of one render;
 //! - [`line`]: bidi, script and font runs, shaping, visual order;
+//! - [`outline`]: glyph outlines as curves, the raster's and the SVG's;
 //! - here: measuring and cutting.
 
 pub mod catalog;
 pub mod faces;
 pub mod line;
+pub mod outline;
 mod shards;
 
 use unicode_segmentation::UnicodeSegmentation;
