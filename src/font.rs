@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use read_fonts::tables::cmap::{CmapSubtable, PlatformId};
 use read_fonts::tables::glyf::Glyf;
 use read_fonts::tables::hmtx::Hmtx;
-use read_fonts::tables::kern::{Subtable, SubtableKind};
+use read_fonts::tables::kern::SubtableKind;
 use read_fonts::tables::loca::Loca;
 use read_fonts::{FontRef, TableProvider};
 
@@ -34,7 +34,9 @@ pub struct GlyphId(pub u16);
 struct Embedded {
     cmaps: Vec<CmapSubtable<'static>>,
     hmtx: Hmtx<'static>,
-    kerns: Vec<Subtable<'static>>,
+    /// The horizontal, non-variable `kern` subtables, their headers read
+    /// once rather than on every pair.
+    kerns: Vec<SubtableKind<'static>>,
     glyf: Glyf<'static>,
     loca: Loca<'static>,
     units_per_em: f32,
@@ -65,6 +67,7 @@ fn read(bytes: &'static [u8]) -> Option<Embedded> {
             .subtables()
             .filter_map(Result::ok)
             .filter(|st| st.is_horizontal() && !st.is_variable())
+            .filter_map(|st| st.kind().ok())
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -110,7 +113,7 @@ impl Embedded {
         );
         self.kerns
             .iter()
-            .find_map(|st| match st.kind().ok()? {
+            .find_map(|st| match st {
                 SubtableKind::Format0(t) => t.kerning(l, r),
                 SubtableKind::Format2(t) => t.kerning(l, r),
                 SubtableKind::Format3(t) => t.kerning(l, r),

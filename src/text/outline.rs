@@ -250,17 +250,14 @@ pub fn glyf_outline(glyf: &Glyf, loca: &Loca, glyph: u16) -> Option<Outline> {
     if !(x_min < x_max && y_min < y_max) {
         return None;
     }
-    let curves = {
-        // Contours may end without a closing point; close what is open.
-        out.close();
-        out.curves
-    };
+    // A contour left open (no end point reached) is closed.
+    out.close();
     Some(Outline {
         bounds: Rect {
             min: point(x_min, y_max),
             max: point(x_max, y_min),
         },
-        curves,
+        curves: out.curves,
     })
 }
 
@@ -286,18 +283,17 @@ fn walk(
             if simple.num_points() == 1 {
                 return Some(());
             }
-            let ends: Vec<usize> = simple
-                .end_pts_of_contours()
-                .iter()
-                .map(|e| usize::from(e.get()))
-                .collect();
+            // Contours end where the end points say, taken in order.
+            let mut ends = simple.end_pts_of_contours().iter().map(|e| e.get());
+            let mut end = ends.next();
             out.ts = ts;
             let mut contour = Contour::NEW;
             for (i, p) in simple.points().enumerate() {
                 let at = point(f32::from(p.x), f32::from(p.y));
                 contour.push(out, at, p.on_curve);
-                if ends.contains(&i) {
+                if end.map(usize::from) == Some(i) {
                     contour.finish(out);
+                    end = ends.next();
                 }
             }
         }
