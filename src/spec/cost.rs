@@ -101,10 +101,11 @@ fn text(spec: &ChartSpec) -> u64 {
 
 /// Fuel of every chart: the flow, its identity, the layout.
 const BASE: u64 = 1_200_000;
-/// Per value of the query: form-decoding, parsing, the canonical spelling
-/// and its SHA-256 (the chart's identity), the copies. Measured at about
-/// 4,500 to 5,100 for long mantissas and tenths (`1/(u+0.001)`, `61.2`).
-const PER_VALUE: u64 = 5_200;
+/// Per value of the query: form-decoding, parsing, the sort, the
+/// identity's SHA-256 of its 8 bytes, the copies. Measured at about 3,500
+/// for long mantissas and tenths (`1/(u+0.001)`, `61.2`; 4,500 to 5,100
+/// while the identity hashed the values' printed digits).
+const PER_VALUE: u64 = 4_200;
 /// Per generated draw.
 const PER_DRAW: u64 = 290;
 /// Per bin and series: counting, heights, the bars' layout.

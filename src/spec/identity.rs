@@ -166,6 +166,18 @@ mod tests {
         }
         assert_ne!(id("sales2", ""), base);
         assert_ne!(id("s", "values=1,2"), id("s", "values=1,3"));
+        // Values and counts are hashed by their bits: one ulp, a series
+        // boundary moved, or a count's place changes the chart's id.
+        assert_ne!(
+            id("s", "values=0.1,1"),
+            id("s", "values=0.10000000000000002,1")
+        );
+        assert_ne!(id("s", "values=1,2|3"), id("s", "values=1|2,3"));
+        assert_ne!(id("s", "values=1,2|3"), id("s", "values=1,2,3"));
+        let counts = |c: &str| id("s", &format!("counts={c}&edges=0,1,2"));
+        assert_ne!(counts("1,2"), counts("2,1"));
+        assert_ne!(counts("1,2"), counts("1,2.5"));
+        assert_eq!(counts("1,2"), counts("1.0,2e0"));
     }
 
     #[test]
