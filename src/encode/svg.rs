@@ -455,8 +455,109 @@ impl PathWriter {
     }
 }
 
-/// A scale factor in at most 6 significant digits, no trailing zeros.
+/// A scale factor or coordinate in at most 6 decimals, no trailing zeros:
+/// `format!("{v:.6}")` trimmed, spelled with integers only. The `f32`'s
+/// exact value is rounded to millionths as the standard library rounds it
+/// (to nearest, ties to even; a test compares the two), so the SVG keeps
+/// its bytes, and a curve's points cost a fraction of `format!`'s work.
 fn short(v: f32) -> String {
-    let s = format!("{v:.6}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    if !v.is_finite() {
+        return match (v.is_nan(), v < 0.0) {
+            (true, _) => "NaN",
+            (false, true) => "-inf",
+            (false, false) => "inf",
+        }
+        .to_string();
+    }
+    let bits = v.to_bits();
+    let field = (bits >> 23) & 0xff;
+    let fraction = u128::from(bits & 0x7f_ffff);
+    // |v| is m * 2^e exactly.
+    let (m, e) = if field == 0 {
+        (fraction, -149)
+    } else {
+        (fraction | 1 << 23, field as i32 - 150)
+    };
+    const MILLION: u128 = 1_000_000;
+    let (whole, millionths) = if e >= 0 {
+        (m << e, 0)
+    } else if e < -64 {
+        // Under 2^-40: less than half a millionth, so it rounds to 0.
+        (0, 0)
+    } else {
+        let k = e.unsigned_abs();
+        let whole = if k >= 24 { 0 } else { m >> k };
+        let below = (1u128 << k) - 1;
+        let scaled = (m & below) * MILLION;
+        let (q, r, half) = (scaled >> k, scaled & below, 1u128 << (k - 1));
+        let q = q + u128::from(r > half || (r == half && q % 2 == 1));
+        if q == MILLION {
+            (whole + 1, 0)
+        } else {
+            (whole, q)
+        }
+    };
+    let mut s = String::with_capacity(16);
+    if v.is_sign_negative() {
+        s.push('-');
+    }
+    let _ = write!(s, "{whole}");
+    if millionths != 0 {
+        let mut digits = [b'0'; 6];
+        let mut rest = millionths;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        let end = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
+        s.push('.');
+        s.extend(digits[..end].iter().map(|&d| d as char));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+
+    /// `short` spells what `format!("{v:.6}")` trimmed spells: every
+    /// 4,099th bit pattern (both signs, subnormals to the largest), the
+    /// ties to even at millionths (multiples of 1/128, such as 0.0078125),
+    /// tenths as the SVG rounds its coordinates, and the edges.
+    #[test]
+    fn short_is_the_standard_six_decimals_trimmed() {
+        let reference = |v: f32| {
+            let s = format!("{v:.6}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        let check = |v: f32| assert_eq!(short(v), reference(v), "{v:e} ({:#x})", v.to_bits());
+        for b in (0..=u32::MAX).step_by(4_099) {
+            check(f32::from_bits(b));
+        }
+        for i in 0..200_000u32 {
+            check(i as f32 / 128.0);
+            check(-(i as f32) / 1024.0);
+            check(crate::float::roundf(i as f32 * 0.37) / 10.0);
+        }
+        for v in [
+            0.0f32,
+            -0.0,
+            0.5,
+            2.5,
+            0.007_812_5,
+            -0.023_437_5,
+            4.999_999_7e-7,
+            5.000_000_3e-7,
+            -1e-9,
+            f32::MAX,
+            f32::MIN,
+            f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ] {
+            check(v);
+        }
+    }
 }
