@@ -994,6 +994,93 @@ fn post(h: &mut Harness, content_type: &str, body: &str) -> Reply {
 /// The largest accepted POST, in each body type and shape: 201 within the
 /// fuel budget and 64 MiB; one number past the bound is a 413. This is the
 /// measurement behind `dataset::VALUES_MAX_DEFAULT`.
+/// Numbers past 19 significant digits may need the standard parser's
+/// big-decimal path (about 11,000 fuel for 27 digits near a halfway
+/// point, 140,000 for 657, against 3,300 for a plain one): a query or body
+/// of them could cost many times what its count says. The parser counts
+/// them in the estimate, stops a query or body once they would cost half
+/// the budget (a body: 10 million), and refuses a number over 100
+/// characters; none of these requests may overrun the budget.
+#[test]
+fn long_numbers_are_read_within_the_budget() {
+    // Halfway between 1 and the next f64, with more digits after it.
+    let halfway = "1.00000000000000011102230246251565404236316680908203125";
+    let near = |len: usize| {
+        let mut v = halfway.to_string();
+        while v.len() < len - 1 {
+            v.push('0');
+        }
+        v.push('1');
+        v[..len.min(v.len())].to_string()
+    };
+    let list = |v: &str, n: usize| vec![v; n].join(",");
+    for (what, target, status) in [
+        (
+            "1,000 of 56 digits",
+            format!("/charts/l.csv?values={}", list(&near(57), 1000)),
+            200,
+        ),
+        (
+            "2,000 of 100 bytes",
+            format!("/charts/l.png?values={}", list(&near(100), 2000)),
+            400,
+        ),
+        (
+            "10,000 of 27 digits",
+            format!("/charts/l.csv?values={}", list(&near(28), 10_000)),
+            400,
+        ),
+        (
+            "one of 101 bytes",
+            format!("/charts/l.csv?values={}", near(101)),
+            400,
+        ),
+    ] {
+        let mut h = Harness::new();
+        let r = h.get(&target);
+        let body = String::from_utf8_lossy(&r.body).to_string();
+        assert_eq!(r.status, status, "{what}: {body}");
+        println!("{what:<22} {} {:>11} fuel", r.status, h.last_fuel);
+        assert!(
+            h.last_fuel <= FUEL_BUDGET_LARGEST,
+            "{what}: {} fuel",
+            h.last_fuel
+        );
+        if status == 200 {
+            // The estimate with the slow reads bounds what it measured.
+            let (spec, slow) = edgechart::spec::query::slow_reads(|| {
+                parse_as(
+                    Format::Csv,
+                    "l",
+                    target.split_once('?').map(|t| t.1),
+                    RouteKind::Named,
+                )
+            });
+            let estimate = edgechart::render::render_cost(&spec.unwrap()) + slow;
+            assert!(
+                estimate >= h.last_fuel,
+                "{what}: estimated {estimate} < {}",
+                h.last_fuel
+            );
+        } else if what.starts_with("one") {
+            assert!(body.contains("at most 100"), "{body}");
+        } else {
+            assert!(body.contains("significant digits"), "{body}");
+        }
+    }
+    // A body of 25,000 such numbers stops at its bound: a 413, early.
+    let mut h = Harness::new();
+    let r = post(&mut h, "text/plain", &list(&near(28), 25_000));
+    let body = String::from_utf8_lossy(&r.body).to_string();
+    assert_eq!(r.status, 413, "{body}");
+    assert!(body.contains("significant digits"), "{body}");
+    println!(
+        "POST 25,000 of 27 digits {} {:>11} fuel",
+        r.status, h.last_fuel
+    );
+    assert!(h.last_fuel <= FUEL_BUDGET_LARGEST, "{} fuel", h.last_fuel);
+}
+
 #[test]
 fn the_costliest_post_fits_the_budget() {
     let max = edgechart::dataset::VALUES_MAX_DEFAULT;

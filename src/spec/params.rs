@@ -31,7 +31,7 @@ pub const PARAMS: &[Param] = &[
     Param {
         name: "values",
         doc: "your data: comma-separated numbers, | between series",
-        bound: "1 to 8 series, each at least 1 value, 10000 values in all, each within +-1e300",
+        bound: "1 to 8 series, each at least 1 value, 10000 values in all, each within +-1e300 and at most 100 characters",
         choices: &[],
         picture_only: false,
         canonical: |s, out| {

@@ -234,7 +234,42 @@ impl Raw {
         )
     }
 
+    /// The spec of these parameters, refused if its estimate (with what
+    /// reading its numbers cost, see [`slow_reads`]) exceeds the budget.
     fn into_spec(
+        self,
+        format: Format,
+        name: &str,
+        kind: RouteKind,
+        stored: Option<&DataSet>,
+    ) -> Result<ChartSpec, ParamError> {
+        let (spec, slow) = slow_reads(|| self.spec(format, name, kind, stored));
+        let spec = spec?;
+        let cost = super::cost::estimate(&spec).saturating_add(slow);
+        if cost > super::cost::FUEL_MAX {
+            let (param, fewer) = if slow > super::cost::FUEL_MAX / 4 {
+                (
+                    "values",
+                    "numbers of at most 19 significant digits (17 are enough for any f64)",
+                )
+            } else if spec.format == Format::Png {
+                ("w", "a smaller w, h or dpr, fewer series, marks or no kde")
+            } else {
+                ("values", "fewer values or series, or no kde")
+            };
+            return Err(ParamError::new(
+                param,
+                format!(
+                    "this chart would take about {} million operations to draw; at most {} million fit a request's CPU budget: use {fewer}",
+                    cost / 1_000_000,
+                    super::cost::FUEL_MAX / 1_000_000
+                ),
+            ));
+        }
+        Ok(spec)
+    }
+
+    fn spec(
         self,
         format: Format,
         name: &str,
@@ -537,22 +572,6 @@ impl Raw {
             lang,
             dataset: stored_id,
         };
-        let cost = super::cost::estimate(&spec);
-        if cost > super::cost::FUEL_MAX {
-            let (param, fewer) = if spec.format == Format::Png {
-                ("w", "a smaller w, h or dpr, fewer series, marks or no kde")
-            } else {
-                ("values", "fewer values or series, or no kde")
-            };
-            return Err(ParamError::new(
-                param,
-                format!(
-                    "this chart would take about {} million operations to draw; at most {} million fit a request's CPU budget: use {fewer}",
-                    cost / 1_000_000,
-                    super::cost::FUEL_MAX / 1_000_000
-                ),
-            ));
-        }
         Ok(spec)
     }
 }
@@ -664,6 +683,14 @@ fn list_number(key: &str, what: &str, item: &str, positive: bool) -> Result<f64,
         )),
         Some(v) => Ok(v),
         None if item.trim().is_empty() => Err(ParamError::new(key, format!("{what} is empty"))),
+        None if item.trim().len() > NUMBER_MAX_BYTES => Err(ParamError::new(
+            key,
+            format!(
+                "{what} is {} characters long; a number has at most {NUMBER_MAX_BYTES} (17 significant digits name any f64): {}",
+                item.trim().len(),
+                quote(item, 40)
+            ),
+        )),
         None => Err(ParamError::new(
             key,
             format!("{what} is not a finite decimal number: {}", quote(item, 40)),
@@ -721,7 +748,8 @@ fn parse_series(key: &str, raw: &str, positive: bool) -> Result<Vec<Vec<f64>>, P
             b'.' | b'-' | b'+' | b'e' | b'E' => {}
             b',' | b'|' => {
                 let item = &raw[start..at];
-                let fast = if plain && digit {
+                let fast = if plain && digit && item.len() <= NUMBER_MAX_BYTES {
+                    meter(item);
                     item.parse::<f64>().ok().filter(|v| v.is_finite())
                 } else {
                     None
@@ -738,6 +766,9 @@ fn parse_series(key: &str, raw: &str, positive: bool) -> Result<Vec<Vec<f64>>, P
                         list_number(key, &what, item, positive)?
                     }
                 };
+                if item.len() > SLOW_DIGITS && slow_so_far() > SLOW_MAX {
+                    return Err(too_slow(key));
+                }
                 // `-0` is read as `0`, as parse_number reads it.
                 series.push(if v == 0.0 { 0.0 } else { v });
                 (start, plain, digit) = (at + 1, true, false);
@@ -751,6 +782,19 @@ fn parse_series(key: &str, raw: &str, positive: bool) -> Result<Vec<Vec<f64>>, P
         }
     }
     Ok(all)
+}
+
+/// The 400 for numbers whose digits would cost more than [`SLOW_MAX`] to
+/// read: the parser stops at the first number past it.
+fn too_slow(key: &str) -> ParamError {
+    ParamError::new(
+        key,
+        format!(
+            "{key} has too many numbers of more than {SLOW_DIGITS} significant digits: reading them would take more than {} million operations of a request's {} million; round them to 17 significant digits (enough for any f64)",
+            SLOW_MAX / 1_000_000,
+            super::cost::FUEL_MAX / 1_000_000
+        ),
+    )
 }
 
 /// `counts`: like values, but non-negative and exactly `bins` per series.
@@ -1068,14 +1112,86 @@ fn parse_number(raw: &str) -> Option<f64> {
 /// hex, empty strings and anything beyond `f64`.
 pub fn decimal(t: &str) -> Option<f64> {
     let looks_decimal = !t.is_empty()
+        && t.len() <= NUMBER_MAX_BYTES
         && t.bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && t.bytes().any(|b| b.is_ascii_digit());
     if !looks_decimal {
         return None;
     }
+    meter(t);
     let v: f64 = t.parse().ok()?;
     v.is_finite().then_some(v)
+}
+
+/// Counts what reading `t` may cost past [`SLOW_DIGITS`] (see [`slow_reads`]).
+#[inline]
+fn meter(t: &str) {
+    if t.len() > SLOW_DIGITS {
+        let cost = slow_read_cost(t);
+        if cost > 0 {
+            SLOW_READS.with(|c| c.set(c.get().map(|n| n.saturating_add(cost))));
+        }
+    }
+}
+
+/// The longest number read: 17 significant digits name any `f64`, and
+/// this leaves room for zeros and an exponent, while bounding what one
+/// number can cost to read (about 26,000 fuel, see [`SLOW_DIGITS`]).
+pub const NUMBER_MAX_BYTES: usize = 100;
+
+/// The most fuel a request's slow reads may reach: past it the numbers
+/// are refused as they are read, before reading them costs the budget.
+pub const SLOW_MAX: u64 = super::cost::FUEL_MAX / 2;
+
+/// What the slow reads counted so far in the innermost [`slow_reads`]
+/// (0 outside any).
+pub fn slow_so_far() -> u64 {
+    SLOW_READS.with(|c| c.get().unwrap_or(0))
+}
+
+/// Up to 19 significant digits the standard parser reads a number in one
+/// 64-bit mantissa; past them it may need its big-decimal path, which the
+/// harness measured at about 2,500 fuel plus 210 a byte more (27 digits
+/// near a halfway point: 11,400 a number in all; 657: 142,000), where a
+/// plain number costs about 3,300. A query or body of such numbers could
+/// cost many times what its count says, so [`decimal`] meters them.
+const SLOW_DIGITS: usize = 19;
+/// The most a number past [`SLOW_DIGITS`] is counted at: rounded up from
+/// the measurements.
+const SLOW_BASE: u64 = 3_000;
+const SLOW_PER_BYTE: u64 = 230;
+
+thread_local! {
+    /// What [`decimal`] has counted for slow reads since the innermost
+    /// [`slow_reads`] began; `None` outside any, where nothing is counted.
+    static SLOW_READS: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// The fuel a slow read of `t` may cost, 0 when its mantissa has at most
+/// [`SLOW_DIGITS`] significant digits (leading zeros are not read).
+pub fn slow_read_cost(t: &str) -> u64 {
+    let mantissa = t.split(['e', 'E']).next().unwrap_or(t);
+    let digits = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .skip_while(|&b| b == b'0')
+        .count();
+    if digits <= SLOW_DIGITS {
+        0
+    } else {
+        SLOW_BASE + SLOW_PER_BYTE * t.len() as u64
+    }
+}
+
+/// Runs `f` and returns, with its result, what the slow reads of the
+/// numbers it parsed may cost (nested meters add to the outer one).
+pub fn slow_reads<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = SLOW_READS.with(|c| c.replace(Some(0)));
+    let out = f();
+    let cost = slow_so_far();
+    SLOW_READS.with(|c| c.set(before.map(|b| b.saturating_add(cost))));
+    (out, cost)
 }
 
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte.
@@ -1185,6 +1301,43 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    /// Only a mantissa of more than 19 significant digits counts as a slow
+    /// read (leading zeros and the exponent are not read as digits), and
+    /// a number over 100 bytes is refused with its length.
+    #[test]
+    fn long_numbers_are_metered_and_bounded() {
+        use super::{decimal, slow_read_cost, slow_reads, NUMBER_MAX_BYTES};
+        for cheap in [
+            "1.234567890123456789e+00",
+            "-1234567890123456789",
+            "0.0000000000000000000001234567890123456789",
+            "1234567890123456789e-400",
+        ] {
+            assert_eq!(slow_read_cost(cheap), 0, "{cheap}");
+        }
+        for slow in [
+            "12345678901234567890",
+            "0.12345678901234567890",
+            "1.0000000000000000000e5",
+            "12345678901234567890e-400",
+        ] {
+            assert!(slow_read_cost(slow) > 0, "{slow}");
+        }
+        let (v, cost) = slow_reads(|| (decimal("1.5"), decimal("1.00000000000000011102230246")));
+        // Just below the halfway point between 1 and the next f64.
+        assert_eq!(v, (Some(1.5), Some(1.0)));
+        assert_eq!(cost, slow_read_cost("1.00000000000000011102230246"));
+        let long = format!("1.{}", "0".repeat(NUMBER_MAX_BYTES - 2));
+        assert_eq!(decimal(&long), Some(1.0));
+        assert_eq!(decimal(&format!("{long}0")), None);
+        let e = parse_series("values", &format!("2,{long}0"), false).unwrap_err();
+        assert!(
+            e.message.contains("item 2 is 101 characters long"),
+            "{}",
+            e.message
+        );
     }
 
     /// The one-pass parser accepts what splitting and parsing each item
