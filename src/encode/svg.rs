@@ -497,23 +497,51 @@ fn short(v: f32) -> String {
             (whole, q)
         }
     };
-    let mut s = String::with_capacity(16);
-    if v.is_sign_negative() {
-        s.push('-');
-    }
-    let _ = write!(s, "{whole}");
+    // Written from the right into a buffer: fraction, point, whole
+    // part, sign (the largest f32 has 39 whole digits).
+    let mut buf = [0u8; 48];
+    let mut at = buf.len();
+    let mut put = |b: u8| {
+        at -= 1;
+        buf[at] = b;
+    };
     if millionths != 0 {
-        let mut digits = [b'0'; 6];
-        let mut rest = millionths;
-        for d in digits.iter_mut().rev() {
-            *d = b'0' + (rest % 10) as u8;
+        let mut rest = millionths as u32;
+        let mut trailing = true;
+        for _ in 0..6 {
+            let d = (rest % 10) as u8;
             rest /= 10;
+            trailing &= d == 0;
+            if !trailing {
+                put(b'0' + d);
+            }
         }
-        let end = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
-        s.push('.');
-        s.extend(digits[..end].iter().map(|&d| d as char));
+        put(b'.');
     }
-    s
+    // In 64 bits (the SVG's numbers always fit), in 128 only for the
+    // largest f32s.
+    match u64::try_from(whole) {
+        Ok(mut rest) => loop {
+            put(b'0' + (rest % 10) as u8);
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut rest = whole;
+            while rest > 0 {
+                put(b'0' + (rest % 10) as u8);
+                rest /= 10;
+            }
+        }
+    }
+    if v.is_sign_negative() {
+        put(b'-');
+    }
+    std::str::from_utf8(&buf[at..])
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[cfg(test)]
