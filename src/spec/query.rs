@@ -1109,7 +1109,8 @@ fn parse_number(raw: &str) -> Option<f64> {
 /// The one decimal grammar of queries and posted bodies: `[+-]` digits,
 /// `.`, `e`, correctly rounded by the standard library's parser (a
 /// hand-written fast path measured slower in wasm). Rejects `inf`, `nan`,
-/// hex, empty strings and anything beyond `f64`.
+/// hex, empty strings, text over [`NUMBER_MAX_BYTES`] and anything beyond
+/// `f64`. Numbers past 19 significant digits are metered ([`slow_reads`]).
 pub fn decimal(t: &str) -> Option<f64> {
     let looks_decimal = !t.is_empty()
         && t.len() <= NUMBER_MAX_BYTES
