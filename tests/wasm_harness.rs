@@ -1068,16 +1068,72 @@ fn long_numbers_are_read_within_the_budget() {
             assert!(body.contains("significant digits"), "{body}");
         }
     }
-    // A body of 25,000 such numbers stops at its bound: a 413, early.
+    // A body of 13,000 such numbers (within its byte bound) stops at the
+    // meter's bound: a 413, early.
     let mut h = Harness::new();
-    let r = post(&mut h, "text/plain", &list(&near(28), 25_000));
+    let r = post(&mut h, "text/plain", &list(&near(28), 13_000));
     let body = String::from_utf8_lossy(&r.body).to_string();
     assert_eq!(r.status, 413, "{body}");
     assert!(body.contains("significant digits"), "{body}");
     println!(
-        "POST 25,000 of 27 digits {} {:>11} fuel",
+        "POST 13,000 of 27 digits {} {:>11} fuel",
         r.status, h.last_fuel
     );
+    assert!(h.last_fuel <= FUEL_BUDGET_LARGEST, "{} fuel", h.last_fuel);
+}
+
+/// Parsing a body costs fuel per byte whatever the bytes hold: 25,000
+/// numbers padded with spaces or leading zeros to megabytes cost 240 to
+/// 920 million fuel before the byte bound (16 a number of
+/// `DATA_VALUES_MAX`) refused them up front, before hashing or parsing.
+#[test]
+fn padded_bodies_are_refused_within_the_budget() {
+    let n = edgechart::dataset::VALUES_MAX_DEFAULT;
+    let spaced = || vec![format!("1.5{}", " ".repeat(330)); n];
+    let bound = n * edgechart::dataset::body::BODY_BYTES_PER_VALUE;
+    for (what, ct, body) in [
+        ("plain, spaces", "text/plain", spaced().join(",")),
+        (
+            "plain, zeros",
+            "text/plain",
+            vec![format!("{}1.5", "0".repeat(96)); n].join(","),
+        ),
+        ("csv, spaces", "text/csv", spaced().join("\n")),
+        (
+            "json, spaces",
+            "application/json",
+            format!("[{}]", spaced().join(",")),
+        ),
+        (
+            "plain, one byte over",
+            "text/plain",
+            format!("{}1", " ".repeat(bound)),
+        ),
+    ] {
+        let mut h = Harness::new();
+        let r = post(&mut h, ct, &body);
+        let text = String::from_utf8_lossy(&r.body).to_string();
+        println!(
+            "POST {what:<22} {:>8} bytes {} {:>11} fuel",
+            body.len(),
+            r.status,
+            h.last_fuel
+        );
+        assert_eq!(r.status, 413, "{what}: {text}");
+        assert!(
+            text.contains("fit a request's CPU budget"),
+            "{what}: {text}"
+        );
+        assert!(
+            h.last_fuel <= FUEL_BUDGET_LARGEST / 10,
+            "{what}: {} fuel",
+            h.last_fuel
+        );
+    }
+    // At the bound the body is read (and refused only for what it holds).
+    let mut h = Harness::new();
+    let r = post(&mut h, "text/plain", &format!("{}1", " ".repeat(bound - 1)));
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
     assert!(h.last_fuel <= FUEL_BUDGET_LARGEST, "{} fuel", h.last_fuel);
 }
 

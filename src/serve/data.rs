@@ -104,6 +104,11 @@ pub async fn post<H: Host, D: ChartStore>(
         Ok(k) => k,
         Err(e) => return Outcome::only(data_error(req, &e)),
     };
+    // Before the body is hashed or parsed: what both cost grows with its
+    // bytes, whatever they hold (padding included).
+    if let Err(e) = body::within_budget(req.body.len(), host.data_values_max()) {
+        return Outcome::only(data_error(req, &e));
+    }
     // A signed POST covers its target and its body: the HMAC of the target
     // up to `sig`, a line feed, and the body's SHA-256 in lowercase hex.
     let keys = host.signing_keys();
