@@ -1026,8 +1026,24 @@ fn long_numbers_are_read_within_the_budget() {
             400,
         ),
         (
-            "10,000 of 27 digits",
-            format!("/charts/l.csv?values={}", list(&near(28), 10_000)),
+            "8,000 of 27 digits",
+            format!("/charts/l.csv?values={}", list(&near(28), 8_000)),
+            400,
+        ),
+        (
+            "2,400 zero-padded to 100 bytes",
+            format!(
+                "/charts/l.png?values={}&kde=1&w=2048&h=2048",
+                list(&format!("{}1.5", "0".repeat(97)), 2_400)
+            ),
+            400,
+        ),
+        (
+            "a query over the byte bound",
+            format!(
+                "/charts/l.csv?values={}",
+                list("0000000000000000001.5", 12_000)
+            ),
             400,
         ),
         (
@@ -1064,6 +1080,10 @@ fn long_numbers_are_read_within_the_budget() {
             );
         } else if what.starts_with("one") {
             assert!(body.contains("at most 100"), "{body}");
+        } else if what.contains("zero-padded") {
+            assert!(body.contains("without padding"), "{body}");
+        } else if what.contains("byte bound") {
+            assert!(body.contains("at most 262144"), "{body}");
         } else {
             assert!(body.contains("significant digits"), "{body}");
         }
