@@ -560,13 +560,14 @@ fn costliest_requests_fit_in_128_mib_and_the_cpu_budget() {
 fn estimate_of(target: &str) -> u64 {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let ext = path.rsplit_once('.').map_or("png", |(_, e)| e);
-    match edgechart::spec::parse_as(
+    match edgechart::spec::query::parse_with_cost(
         Format::from_extension(ext).unwrap(),
         "l",
         Some(query),
         edgechart::spec::RouteKind::Named,
     ) {
-        Ok(spec) => edgechart::render::render_cost(&spec),
+        // The parser's own estimate: the spec's, its slow reads and padding.
+        Ok((_, cost)) => cost,
         // Refused by the cost bound: over it.
         Err(e) if e.message.contains("CPU budget") => u64::MAX,
         Err(e) => panic!("{target}: {}", e.message),
@@ -598,16 +599,42 @@ fn requests_too_costly_to_draw_are_refused() {
 /// the bound by construction.
 #[test]
 fn the_estimate_bounds_the_measured_fuel() {
-    let body = |n: usize, s: usize| {
+    // numpy's `savetxt` default, `%.18e`: 25 bytes, 19 significant digits.
+    let savetxt = |x: &String| {
+        let v: f64 = x.parse().unwrap();
+        let t = format!("{v:.18e}");
+        let (m, e) = t.split_once('e').unwrap();
+        let e: i32 = e.parse().unwrap();
+        // `+` percent-encoded: a query reads a bare `+` as a space.
+        format!("{m}e{}{:02}", if e < 0 { "-" } else { "%2B" }, e.abs())
+    };
+    let body = |n: usize, s: usize, sci: bool| {
         hard_numbers(n, s)
             .iter()
-            .map(|v| v.join("%2C"))
+            .map(|v| {
+                let v: Vec<String> = if sci {
+                    v.iter().map(savetxt).collect()
+                } else {
+                    v.clone()
+                };
+                v.join("%2C")
+            })
             .collect::<Vec<_>>()
             .join("%7C")
     };
     let (mut checked, mut refused, mut bad) = (0, 0, Vec::new());
-    for (n, s) in [(1000, 1), (1000, 8), (10_000, 8)] {
-        let values = body(n, s);
+    for (n, s, sci) in [
+        (1000, 1, false),
+        (1000, 8, false),
+        (10_000, 8, false),
+        (8_000, 8, true),
+    ] {
+        let values = body(n, s, sci);
+        let n = if sci {
+            format!("{n} %.18e")
+        } else {
+            n.to_string()
+        };
         for q in [
             "",
             "kde=1",

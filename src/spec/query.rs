@@ -107,6 +107,21 @@ pub fn parse_as(
     parse_query(query)?.into_spec(format, name, kind, None)
 }
 
+/// [`parse_as`], with the estimate its bound was checked against: the
+/// spec's ([`super::cost::estimate`]) plus what reading its numbers and
+/// their padding cost (for tests that hold the estimate to the fuel).
+pub fn parse_with_cost(
+    format: Format,
+    name: &str,
+    query: Option<&str>,
+    kind: RouteKind,
+) -> Result<(ChartSpec, u64), ParamError> {
+    if kind == RouteKind::Named {
+        validate_name(name)?;
+    }
+    parse_query(query)?.into_spec_and_cost(format, name, kind, None)
+}
+
 /// The longest query read, checked before anything else is: what parsing
 /// costs grows with its bytes, padding included (the harness measured
 /// about 180 fuel a byte of zero-padded numbers, 225 a decoded byte of
@@ -267,6 +282,18 @@ impl Raw {
         kind: RouteKind,
         stored: Option<&DataSet>,
     ) -> Result<ChartSpec, ParamError> {
+        self.into_spec_and_cost(format, name, kind, stored)
+            .map(|(spec, _)| spec)
+    }
+
+    /// [`Raw::into_spec`], with the estimate the bound was checked against.
+    fn into_spec_and_cost(
+        self,
+        format: Format,
+        name: &str,
+        kind: RouteKind,
+        stored: Option<&DataSet>,
+    ) -> Result<(ChartSpec, u64), ParamError> {
         let text: usize = ["values", "counts", "edges"]
             .iter()
             .filter_map(|p| self.get(p))
@@ -314,7 +341,7 @@ impl Raw {
                 ),
             ));
         }
-        Ok(spec)
+        Ok((spec, cost))
     }
 
     fn spec(
