@@ -302,11 +302,11 @@ impl Raw {
         let (spec, slow) = slow_reads(|| self.spec(format, name, kind, stored));
         let spec = spec?;
         // Text beyond what the per-value terms count: padded numbers.
+        // The edges of counts are the `edges` parameter's, in the bins:
+        // counted once.
         let numbers = match &spec.data {
             Data::Values(v) => v.iter().map(Vec::len).sum(),
-            Data::Counts { counts, edges } => {
-                counts.iter().map(Vec::len).sum::<usize>() + edges.len()
-            }
+            Data::Counts { counts, .. } => counts.iter().map(Vec::len).sum::<usize>(),
             Data::Draws { .. } => 0,
         } + match &spec.bins {
             Bins::Edges(e) => e.len(),
