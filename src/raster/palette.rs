@@ -134,6 +134,7 @@ pub fn mix(over: Rgb, under: Rgb, a: u16, n: u16) -> Rgb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::theme::Colors;
 
     /// The pruned search finds what comparing every whole distance finds,
     /// the first of equals included: random palettes (with repeats and
@@ -170,7 +171,6 @@ mod tests {
         }
         assert_eq!(nearest(&[], [1, 2, 3]), 0);
     }
-    use crate::chart::theme::Colors;
 
     #[test]
     fn sixteen_colours_with_a_ramp_from_background_to_foreground() {
