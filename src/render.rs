@@ -5,11 +5,16 @@
 
 use crate::chart::layout::{layout, DrawError};
 use crate::chart::model::Model;
+use crate::chart::scene::{Ink, Mark, Scene};
 use crate::chart::theme::{Colors, Inks};
 use crate::chart::{self, data::seed_for_name};
 use crate::encode::{csv::csv, json::json, png::encode_png, png::EncodeError, svg};
-use crate::raster::canvas::paint;
-use crate::spec::{ChartSpec, Format, Theme};
+use crate::raster::canvas::{line_visits, paint, NARROW};
+use crate::spec::cost::{
+    too_costly, CURVE_BASE, CURVE_PER_VISIT, FADED_NARROW_FACTOR, FADED_NARROW_HALVES,
+    FADED_PER_LAYER, FADED_RECT, FADED_WIDE_BASE, FUEL_MAX,
+};
+use crate::spec::{ChartSpec, Format, ParamError, Theme};
 
 /// A render that failed; the message is for logs, never for clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,13 +34,137 @@ impl From<EncodeError> for RenderError {
 
 pub use crate::spec::cost::estimate as render_cost;
 
+/// Why a budgeted render gave no bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Its paint work, once laid out, takes the chart over the CPU budget: the
+    /// parser's 400, told to the client.
+    OverBudget(ParamError),
+    /// It failed (logged, a 500).
+    Failed(RenderError),
+}
+
+impl From<RenderError> for Refused {
+    fn from(e: RenderError) -> Self {
+        Refused::Failed(e)
+    }
+}
+
+impl From<DrawError> for Refused {
+    fn from(e: DrawError) -> Self {
+        Refused::Failed(e.into())
+    }
+}
+
 /// Renders a named chart: its draws are seeded from its name.
 pub fn render_chart(spec: &ChartSpec) -> Result<Vec<u8>, RenderError> {
     render_with_seed(spec, seed_for_name(&spec.name))
 }
 
-/// Renders `spec` with draws from `seed` (the random chart's fresh entropy).
+/// Renders `spec` with draws from `seed` (the random chart's fresh entropy),
+/// whatever it costs (tools and tests; the flow uses [`render_within`]).
 pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, RenderError> {
+    render_checked(spec, seed, None).map_err(|e| match e {
+        Refused::Failed(e) => e,
+        Refused::OverBudget(e) => RenderError(e.message),
+    })
+}
+
+/// [`render_with_seed`] for a request the parser estimated at `spent` (see
+/// [`crate::spec::cost`]): a PNG whose [`PaintWork`], counted once laid
+/// out, takes that over [`FUEL_MAX`] is refused before a pixel is painted. What ran
+/// before the check (the model, the layout) is within `spent`.
+pub fn render_within(spec: &ChartSpec, seed: [u8; 32], spent: u64) -> Result<Vec<u8>, Refused> {
+    render_checked(spec, seed, Some(spent))
+}
+
+/// What the budget check compares with [`FUEL_MAX`] for `spec` estimated
+/// at `spent`: that plus its PNG's paint work (the harness holds it to the
+/// measured fuel). It lays the chart out to count it.
+pub fn budgeted_cost(spec: &ChartSpec, seed: [u8; 32], spent: u64) -> u64 {
+    if spec.format != Format::Png {
+        return spent;
+    }
+    let model = chart::model(spec, seed, false);
+    match layout(&model, spec) {
+        Ok(scene) => spent.saturating_add(PaintWork::of(&scene).fuel()),
+        Err(_) => spent,
+    }
+}
+
+/// The paint work of a scene that its size alone does not tell, counted
+/// once it is laid out and before a pixel is painted: the pixels its
+/// faded bars blend (an overlay's bars can be short or fill the plot, 8
+/// layers deep) and those its curves' lines visit ([`line_visits`]; a KDE
+/// on a log count axis can fall to the floor and rise again many times).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PaintWork {
+    /// Faded rectangles, and their pixels on the canvas in those narrower
+    /// than [`NARROW`] (blended one by one) and the wider (by runs).
+    pub faded_rects: u64,
+    /// The series whose faded inks the scene uses (one more than the
+    /// highest).
+    pub faded_layers: u64,
+    pub faded_narrow: u64,
+    pub faded_wide: u64,
+    /// Curves, and the pixels their lines visit.
+    pub lines: u64,
+    pub line_visits: u64,
+}
+
+impl PaintWork {
+    /// Counts `scene`'s work, clipping its rectangles to the canvas as
+    /// painting does.
+    pub fn of(scene: &Scene) -> PaintWork {
+        let (w, h) = (scene.width as i32, scene.height as i32);
+        let mut work = PaintWork::default();
+        for mark in &scene.marks {
+            match mark {
+                Mark::Rect {
+                    ink: Ink::Faded(k),
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                } => {
+                    let cols = (*x1).clamp(0, w) - (*x0).clamp(0, w);
+                    let rows = (*y1).clamp(0, h) - (*y0).clamp(0, h);
+                    let area = (cols.max(0) as u64) * (rows.max(0) as u64);
+                    work.faded_rects += 1;
+                    work.faded_layers = work.faded_layers.max(u64::from(*k) + 1);
+                    if (cols.max(0) as usize) < NARROW {
+                        work.faded_narrow += area;
+                    } else {
+                        work.faded_wide += area;
+                    }
+                }
+                Mark::Line { width, points, .. } => {
+                    work.lines += 1;
+                    work.line_visits += line_visits(points, *width, scene.width, scene.height);
+                }
+                _ => {}
+            }
+        }
+        work
+    }
+
+    /// Its fuel, at [`crate::spec::cost`]'s coefficients.
+    pub fn fuel(&self) -> u64 {
+        let wide = FADED_WIDE_BASE + FADED_PER_LAYER * self.faded_layers;
+        let narrow = (wide * FADED_NARROW_FACTOR).div_ceil(FADED_NARROW_HALVES);
+        FADED_RECT * self.faded_rects
+            + narrow * self.faded_narrow
+            + wide * self.faded_wide
+            + CURVE_BASE * self.lines
+            + CURVE_PER_VISIT * self.line_visits
+    }
+}
+
+fn render_checked(
+    spec: &ChartSpec,
+    seed: [u8; 32],
+    spent: Option<u64>,
+) -> Result<Vec<u8>, Refused> {
     let model = chart::model(
         spec,
         seed,
@@ -48,7 +177,14 @@ pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, Ren
                 Theme::Light | Theme::Auto => Colors::Light,
             };
             let inks = Inks::new(colors, &spec.colors, model.series.len());
-            encode_png(&paint(&layout(&model, spec)?, &inks))?
+            let scene = layout(&model, spec)?;
+            if let Some(spent) = spent {
+                let cost = spent.saturating_add(PaintWork::of(&scene).fuel());
+                if cost > FUEL_MAX {
+                    return Err(Refused::OverBudget(too_costly(cost, spec.format)));
+                }
+            }
+            encode_png(&paint(&scene, &inks)).map_err(RenderError::from)?
         }
         Format::Svg => svg_of(spec, &model)?,
         Format::Csv => csv(&model),

@@ -79,8 +79,24 @@ fn the_gallery_renders_and_is_written_for_a_look() {
         );
         for (variant, extra) in [("1x", ""), ("2x", "&dpr=2"), ("dark", "&theme=dark")] {
             let query = format!("{q}{extra}");
-            let spec = match parse_as(Format::Png, "g", Some(&query), RouteKind::Named) {
-                Ok(spec) => spec,
+            let parsed =
+                edgechart::spec::parse_with_cost(Format::Png, "g", Some(&query), RouteKind::Named);
+            // The flow's check after layout too (its paint work).
+            let parsed = parsed.and_then(|(spec, spent)| {
+                match edgechart::render::render_within(
+                    &spec,
+                    edgechart::chart::data::seed_for_name("g"),
+                    spent,
+                ) {
+                    Ok(png) => Ok((spec, png)),
+                    Err(edgechart::render::Refused::OverBudget(e)) => Err(e),
+                    Err(edgechart::render::Refused::Failed(e)) => {
+                        panic!("{name} {variant}: {}", e.0)
+                    }
+                }
+            });
+            let (spec, png) = match parsed {
+                Ok(parsed) => parsed,
                 // Refused as too costly for a request's CPU budget: the
                 // contract's answer; the page says so.
                 Err(e) if e.message.contains("CPU budget") && variant != "1x" => {
@@ -89,7 +105,6 @@ fn the_gallery_renders_and_is_written_for_a_look() {
                 }
                 Err(e) => panic!("{name} {variant}: {}", e.message),
             };
-            let png = render_chart(&spec).unwrap();
             let (w, h, _) = decode_rgb(&png);
             assert_eq!((w, h), spec.pixel_size(), "{name} {variant}");
             // Colour type and depth: byte 24 is the bit depth.

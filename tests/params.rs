@@ -2,7 +2,8 @@
 //! what is accepted, what it means, and the 400 message for what is not.
 
 use edgechart::spec::{
-    parse, Bins, ChartSpec, Cumulative, Data, MarkSpec, Mode, Norm, RouteKind, Rule, Scale, Theme,
+    parse, Bins, ChartSpec, Cumulative, Data, Format, MarkSpec, Mode, Norm, RouteKind, Rule, Scale,
+    Theme,
 };
 
 fn named(q: &str) -> Result<ChartSpec, (String, String)> {
@@ -492,5 +493,74 @@ fn the_cost_bound_keeps_every_older_chart() {
             }
             assert!(r.is_ok(), "{f:?} ?{}: {:?}", &q[..q.len().min(60)], r.err());
         }
+    }
+}
+
+/// A chart the parser's estimate lets through but whose paint work, once
+/// laid out, is over the budget (8 series of uniform data overlaid: faded
+/// bars that fill the plot 8 layers deep) is refused by the flow before a
+/// pixel is painted, with the parser's 400 naming `w`, and nothing is
+/// stored; the same chart in `step` mode (outlines, no faded fills) and at
+/// a quarter of the size are drawn.
+#[test]
+fn paint_work_over_the_budget_is_refused_after_layout() {
+    use edgechart::serve::flow::handle;
+    use edgechart::serve::http::Request;
+    use edgechart::serve::store::HotCache;
+    use edgechart::testing::{block_on, FixedHost, MemoryStore};
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let values: Vec<String> = (0..8)
+        .map(|_| {
+            (0..250)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    format!(
+                        "{:.3}",
+                        100.0 * ((state >> 11) as f64 / (1u64 << 53) as f64)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    let values = values.join("|");
+    let get = |q: &str| {
+        let (hot, cache, kv) = (
+            HotCache::new(1 << 20),
+            MemoryStore::default(),
+            MemoryStore::default(),
+        );
+        let target = format!("/charts/u.png?values={values}&bins=100&{q}");
+        let out = block_on(handle(
+            &Request::get(&target),
+            &hot,
+            &cache,
+            &kv,
+            &FixedHost([7; 32]),
+        ));
+        let (_, query) = target.split_once('?').unwrap();
+        let parsed =
+            edgechart::spec::parse_with_cost(Format::Png, "u", Some(query), RouteKind::Named);
+        (out, parsed)
+    };
+    let (out, parsed) = get("w=1600&h=1200");
+    let (spec, spent) = parsed.expect("the parser's estimate is within the budget");
+    assert!(spent <= edgechart::spec::cost::FUEL_MAX, "{spent}");
+    let full =
+        edgechart::render::budgeted_cost(&spec, edgechart::chart::data::seed_for_name("u"), spent);
+    assert!(full > edgechart::spec::cost::FUEL_MAX, "{full}");
+    assert_eq!(out.response.status, 400);
+    assert!(out.write_back.is_none());
+    let body = String::from_utf8_lossy(&out.response.body);
+    assert!(body.contains("fit a request's CPU budget"), "{body}");
+    assert!(body.contains("smaller w, h or dpr"), "{body}");
+    assert_eq!(out.response.get("Cache-Control"), Some("no-store"));
+    assert!(out.response.get("ETag").is_none());
+    for q in ["w=1600&h=1200&mode=step", "w=800&h=600"] {
+        let (out, _) = get(q);
+        assert_eq!(out.response.status, 200, "{q}");
+        assert!(out.write_back.is_some(), "{q}");
     }
 }

@@ -559,15 +559,21 @@ fn costliest_requests_fit_in_128_mib_and_the_cpu_budget() {
 /// The cost model's estimate for a target (what the parser bounds).
 fn estimate_of(target: &str) -> u64 {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let ext = path.rsplit_once('.').map_or("png", |(_, e)| e);
+    let (stem, ext) = path.rsplit_once('.').unwrap_or((path, "png"));
+    let name = stem.rsplit('/').next().unwrap_or("l");
     match edgechart::spec::query::parse_with_cost(
         Format::from_extension(ext).unwrap(),
-        "l",
+        name,
         Some(query),
         edgechart::spec::RouteKind::Named,
     ) {
-        // The parser's own estimate: the spec's, its slow reads and padding.
-        Ok((_, cost)) => cost,
+        // The parser's own estimate (the spec's, its slow reads and
+        // padding), plus the PNG's curves as the render counts them.
+        Ok((spec, cost)) => edgechart::render::budgeted_cost(
+            &spec,
+            edgechart::chart::data::seed_for_name(name),
+            cost,
+        ),
         // Refused by the cost bound: over it.
         Err(e) if e.message.contains("CPU budget") => u64::MAX,
         Err(e) => panic!("{target}: {}", e.message),
@@ -608,7 +614,28 @@ fn the_estimate_bounds_the_measured_fuel() {
         // `+` percent-encoded: a query reads a bare `+` as a space.
         format!("{m}e{}{:02}", if e < 0 { "-" } else { "%2B" }, e.abs())
     };
+    // Uniform numbers (an LCG's, in 0..100 to 3 decimals): bars of even
+    // height that fill the plot, so overlaid series blend every pixel of it.
+    let uniform = |n: usize, s: usize| {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut out = vec![Vec::new(); s];
+        for i in 0..n {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            out[i % s].push(format!("{:.3}", 100.0 * u));
+        }
+        out
+    };
     let body = |n: usize, s: usize, sci: bool| {
+        if n == 2000 {
+            return uniform(n, s)
+                .iter()
+                .map(|v| v.join("%2C"))
+                .collect::<Vec<_>>()
+                .join("%7C");
+        }
         hard_numbers(n, s)
             .iter()
             .map(|v| {
@@ -628,10 +655,15 @@ fn the_estimate_bounds_the_measured_fuel() {
         (1000, 8, false),
         (10_000, 8, false),
         (8_000, 8, true),
+        // 2,000 uniform numbers (see `uniform`).
+        (2_000, 2, false),
+        (2_000, 8, false),
     ] {
         let values = body(n, s, sci);
         let n = if sci {
             format!("{n} %.18e")
+        } else if n == 2000 {
+            format!("{n} uniform")
         } else {
             n.to_string()
         };
@@ -643,6 +675,13 @@ fn the_estimate_bounds_the_measured_fuel() {
             "mode=stack&bins=fd",
             "w=800&h=600&dpr=2",
             "kde=1&norm=density&marks=mean,median,p5,p95&ylabel=density",
+            // KDE curves on a log count axis, whose tails fall to the
+            // plot's floor: their length is counted after layout.
+            "kde=1&yscale=log",
+            "kde=1&yscale=log&w=800&h=600&dpr=2",
+            "kde=1&yscale=log&bins=1000&w=682&h=682&dpr=3",
+            "bins=100&w=1600&h=1200",
+            "bins=1000&w=1000&h=1000&dpr=2",
         ] {
             if s == 1 && q.starts_with("mode=") {
                 continue;

@@ -14,7 +14,7 @@ use crate::raster::text::{GlyphCache, COVERAGE_LEVELS};
 /// five-pixel bars) are filled a row at a time, where a fill is worth its
 /// instruction (more fuel otherwise: the classic chart took 7.3 million
 /// instead of 6.0 with the switch at 16).
-const NARROW: usize = 4;
+pub const NARROW: usize = 4;
 
 /// A palette image: one byte (a palette index) per pixel, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,22 +339,34 @@ impl Tiles {
     }
 }
 
-/// The pixels a polyline `width` wide covers, as `(index, level)` with
-/// each pixel once, in the canvas's row order (the most any segment covers
-/// it, so joints are not painted twice): coverage is `width / 2 + 1/2` less
-/// the distance from the pixel's centre to the nearest segment, clamped to
-/// 0..1 (a box filter's coverage of a straight edge), quantized to the
-/// text's levels. Each segment visits only the pixels within reach of it:
-/// along its longer axis, a short run across (the work is the line's length
-/// times its width, however steep). The levels meet in [`TILE`]-square
-/// tiles over the line's bounding box, made when first reached and read
-/// back row by row a word at a time: cheaper than sorting the visits, and
-/// than a buffer over the whole box (a KDE on a log axis spans the plot).
-pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(u32, u8)> {
-    let half = width / 2.0;
-    let reach = half + 0.5;
+/// The pixels [`line_coverage`] visits for a polyline `width` wide on a
+/// `w` x `h` canvas: its cost, known once the curve is laid out and before
+/// a pixel is painted (each visit measures a pixel against a segment; the
+/// render's budget check prices them, `crate::render`). Counted by the same
+/// walk as the coverage, a run at a time, so it cannot drift from it.
+pub fn line_visits(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> u64 {
+    let Some(bbox) = visit_box(points, width, w, h) else {
+        return 0;
+    };
+    let mut visits = 0u64;
+    walk(points, width, w, bbox, |_, _, _, lo, hi| {
+        visits += (hi - lo + 1).max(0) as u64;
+    });
+    visits
+}
+
+/// How far from a line `width` wide a pixel centre can be covered:
+/// `width / 2 + 1/2`.
+fn reach_of(width: f32) -> f32 {
+    width / 2.0 + 0.5
+}
+
+/// The box a line's visits lie in (clamped to the canvas), as
+/// `(x0, y0, x1, y1)` inclusive, or none for a line with no finite point
+/// or an empty canvas.
+fn visit_box(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Option<(i32, i32, i32, i32)> {
     let (wi, hi) = (w as i32, h as i32);
-    let r = reach.ceil() as i32 + 1;
+    let r = reach_of(width).ceil() as i32 + 1;
     let (mut min_x, mut max_x) = (f32::MAX, f32::MIN);
     let (mut min_y, mut max_y) = (f32::MAX, f32::MIN);
     for &(x, y) in points
@@ -365,28 +377,41 @@ pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(
         (min_y, max_y) = (min_y.min(y), max_y.max(y));
     }
     if min_x > max_x || w == 0 || h == 0 {
-        return Vec::new();
+        return None;
     }
-    // Every visit lies within r + 1 of a point's box (see the loops below).
+    // Every visit lies within r + 1 of a point's box (see `walk`).
     let clamp_x = |v: f32| (v.floor() as i32).clamp(0, wi - 1);
     let clamp_y = |v: f32| (v.floor() as i32).clamp(0, hi - 1);
-    let (bx0, bx1) = (
+    Some((
         clamp_x(min_x - (r + 1) as f32),
-        clamp_x(max_x + (r + 1) as f32),
-    );
-    let (by0, by1) = (
         clamp_y(min_y - (r + 1) as f32),
+        clamp_x(max_x + (r + 1) as f32),
         clamp_y(max_y + (r + 1) as f32),
-    );
-    let (bw, bh) = ((bx1 - bx0 + 1) as usize, (by1 - by0 + 1) as usize);
-    let tiles_w = bw.div_ceil(TILE);
-    let mut tiles = Tiles {
-        origin: (bx0, by0),
-        end: (bx1, by1),
-        tiles_w,
-        slots: vec![0; tiles_w * bh.div_ceil(TILE)],
-        cells: Vec::new(),
-    };
+    ))
+}
+
+/// Walks the pixels within reach of each segment of a polyline (whose
+/// [`visit_box`] is `bbox`): `run(segment, x_major, major, lo, hi)` per
+/// step along a segment's longer axis, `lo..=hi` being the pixels
+/// across it (clamped to the box) that can be covered. Across the segment,
+/// a pixel centre further than `reach` from its line (along the minor
+/// axis: `reach` over the cosine of the segment's slope) is covered by
+/// less than a level; past its ends the distance is to the end point,
+/// further still. So each step visits those rows (or columns) only, and
+/// one more either side for the rounding: the work is the line's length
+/// times its width, however steep.
+#[inline(always)]
+fn walk(
+    points: &[(f32, f32)],
+    width: f32,
+    w: u32,
+    (bx0, by0, bx1, by1): (i32, i32, i32, i32),
+    mut run: impl FnMut(&Segment, bool, i32, i32, i32),
+) {
+    let reach = reach_of(width);
+    let wi = w as i32;
+    // Rows past the box are off the canvas (the box is clamped to it).
+    let hi = by1 + 1;
     for seg in points.windows(2) {
         let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
         if !(ax.is_finite() && ay.is_finite() && bx.is_finite() && by.is_finite()) {
@@ -400,12 +425,6 @@ pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(
             width,
         };
         let (dx, dy) = g.d;
-        // Across the segment, a pixel centre further than `reach` from its
-        // line (along the minor axis: `reach` over the cosine of the
-        // segment's slope) is covered by less than a level; past its ends
-        // the distance is to the end point, further still. So each step
-        // along the major axis visits those rows (or columns) only, and
-        // one more either side for the rounding.
         let long = g.len2.sqrt();
         if dx.abs() >= dy.abs() {
             let across = if dx != 0.0 {
@@ -426,9 +445,7 @@ pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(
                 let yl = ay + t * dy;
                 let lo = (yl - across - 0.5).floor() as i32;
                 let hi = (yl + across - 0.5).floor() as i32 + 1;
-                for y in lo.max(by0)..=hi.min(by1) {
-                    tiles.visit(&g, x, y);
-                }
+                run(&g, true, x, lo.max(by0), hi.min(by1));
             }
         } else {
             let across = reach * long / dy.abs();
@@ -441,12 +458,45 @@ pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(
                 let xl = ax + t * dx;
                 let lo = (xl - across - 0.5).floor() as i32;
                 let hi = (xl + across - 0.5).floor() as i32 + 1;
-                for x in lo.max(bx0)..=hi.min(bx1) {
-                    tiles.visit(&g, x, y);
-                }
+                run(&g, false, y, lo.max(bx0), hi.min(bx1));
             }
         }
     }
+}
+
+/// The pixels a polyline `width` wide covers, as `(index, level)` with
+/// each pixel once, in the canvas's row order (the most any segment covers
+/// it, so joints are not painted twice): coverage is `width / 2 + 1/2` less
+/// the distance from the pixel's centre to the nearest segment, clamped to
+/// 0..1 (a box filter's coverage of a straight edge), quantized to the
+/// text's levels. Each segment visits only the pixels within reach of it
+/// ([`walk`]). The levels meet in [`TILE`]-square tiles over the line's
+/// bounding box, made when first reached and read back row by row a word
+/// at a time: cheaper than sorting the visits, and than a buffer over the
+/// whole box (a KDE on a log axis spans the plot).
+pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(u32, u8)> {
+    let Some(bbox) = visit_box(points, width, w, h) else {
+        return Vec::new();
+    };
+    let (bx0, by0, bx1, by1) = bbox;
+    let (bw, bh) = ((bx1 - bx0 + 1) as usize, (by1 - by0 + 1) as usize);
+    let tiles_w = bw.div_ceil(TILE);
+    let mut tiles = Tiles {
+        origin: (bx0, by0),
+        end: (bx1, by1),
+        tiles_w,
+        slots: vec![0; tiles_w * bh.div_ceil(TILE)],
+        cells: Vec::new(),
+    };
+    walk(points, width, w, bbox, |g, x_major, major, lo, hi| {
+        for minor in lo..=hi {
+            if x_major {
+                tiles.visit(g, major, minor);
+            } else {
+                tiles.visit(g, minor, major);
+            }
+        }
+    });
     let Tiles { slots, cells, .. } = tiles;
     let mut out: Vec<(u32, u8)> = Vec::new();
     let mut reached: Vec<(usize, usize)> = Vec::new();
@@ -597,6 +647,46 @@ mod tests {
             }
             assert_eq!(got, want, "case {case}: {points:?} width {width}");
         }
+    }
+
+    /// The visits the budget counts are the walk the coverage makes: at
+    /// least one per covered pixel, none for a line off the canvas or with
+    /// no finite point, and for a straight line its length plus its reach
+    /// at both ends, times its reach either side and the rounding.
+    #[test]
+    fn line_visits_count_the_coverage_walk() {
+        let mut rng = crate::test_rng::XorShift(0x2545_F491_4F6C_DD1D);
+        let (w, h) = (97u32, 61u32);
+        for case in 0..200 {
+            let n = 2 + rng.below(12) as usize;
+            let points: Vec<(f32, f32)> = (0..n)
+                .map(|_| {
+                    let x = rng.below(1400) as f32 / 10.0 - 20.0;
+                    let y = rng.below(1000) as f32 / 10.0 - 20.0;
+                    (x, y)
+                })
+                .collect();
+            let width = [1.0f32, 1.5, 3.0, 4.5][case % 4];
+            let covered = line_coverage(&points, width, w, h).len() as u64;
+            let visits = line_visits(&points, width, w, h);
+            assert!(visits >= covered, "case {case}: {visits} < {covered}");
+        }
+        for width in [1.0f32, 1.5, 3.0, 4.5] {
+            let reach = width / 2.0 + 0.5;
+            for len in [0.0f32, 1.0, 10.0, 80.0] {
+                let line = [(8.0, 30.25), (8.0 + len, 30.25)];
+                let visits = line_visits(&line, width, w, h) as f32;
+                let most = (len + 2.0 * reach + 3.0) * (2.0 * reach + 3.0);
+                assert!(visits <= most, "{len} {width}: {visits} > {most}");
+                assert!(visits >= len * width, "{len} {width}: {visits}");
+            }
+        }
+        assert_eq!(line_visits(&[(-50.0, -50.0), (-40.0, -45.0)], 3.0, w, h), 0);
+        assert_eq!(
+            line_visits(&[(f32::NAN, 1.0), (3.0, f32::INFINITY)], 3.0, w, h),
+            0
+        );
+        assert_eq!(line_visits(&[(1.0, 1.0), (50.0, 50.0)], 3.0, 0, 0), 0);
     }
 
     /// Faded rectangles of every width either side of the narrow switch,

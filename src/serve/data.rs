@@ -330,7 +330,7 @@ pub async fn stored_chart<E: ChartStore, K: ChartStore, D: ChartStore, H: Host>(
         }
     };
     match parse_stored(format, id, req.query.as_deref(), &set) {
-        Ok(spec) => chart(req, spec, stores, host, signed).await,
+        Ok((spec, spent)) => chart(req, spec, spent, stores, host, signed).await,
         Err(e) => Outcome::only(bad_request(req, &e)),
     }
 }

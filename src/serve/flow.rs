@@ -6,7 +6,8 @@
 use std::future::Future;
 use std::task::Poll;
 
-use crate::render::{render_chart, render_with_seed};
+use crate::chart::data::seed_for_name;
+use crate::render::{render_within, Refused};
 use crate::serve::data;
 use crate::serve::http::{
     not_modified, prefers_image, Request, Response, CACHE_IMMUTABLE, CACHE_NONE,
@@ -16,7 +17,7 @@ use crate::serve::message::message_png;
 use crate::serve::sign::{verify, SigningKeys, NO_KEYS};
 use crate::serve::store::{ChartStore, HotCache, StoredChart};
 use crate::spec::identity::{identity, Identity};
-use crate::spec::{parse_as, ChartSpec, Format, ParamError, RouteKind};
+use crate::spec::{parse_with_cost, ChartSpec, Format, ParamError, RouteKind};
 
 /// What the flow needs from its runtime besides storage: a clock, entropy,
 /// the owner's configuration, and the render budget.
@@ -325,8 +326,8 @@ pub async fn handle_with_data<E: ChartStore, K: ChartStore, D: ChartStore, H: Ho
         }
         Route::Random(format) => random_chart(req, format, host, signed).await,
         Route::Chart(name, format) => {
-            match parse_as(format, name, req.query.as_deref(), RouteKind::Named) {
-                Ok(spec) => chart(req, spec, &stores, host, signed).await,
+            match parse_with_cost(format, name, req.query.as_deref(), RouteKind::Named) {
+                Ok((spec, spent)) => chart(req, spec, spent, &stores, host, signed).await,
                 Err(e) => Outcome::only(bad_request(req, &e)),
             }
         }
@@ -355,10 +356,12 @@ pub struct Stores<'a, E, K> {
 }
 
 /// Answers for the chart `spec`: a 304 before any lookup, then memory, the
-/// Cache API and KV, then a render (named and stored charts alike).
+/// Cache API and KV, then a render (named and stored charts alike), within
+/// the CPU budget the parser estimated `spent` of.
 pub async fn chart<E: ChartStore, K: ChartStore, H: Host>(
     req: &Request,
     spec: ChartSpec,
+    spent: u64,
     stores: &Stores<'_, E, K>,
     host: &H,
     signed: bool,
@@ -468,8 +471,9 @@ pub async fn chart<E: ChartStore, K: ChartStore, H: Host>(
     out.log.extend(fonts.log);
     faults.extend(fonts.faults);
     let started = host.now_ms();
-    let (rendered, missed) =
-        crate::text::with_faces(&fonts.faces, spec.lang.as_deref(), || render_chart(&spec));
+    let (rendered, missed) = crate::text::with_faces(&fonts.faces, spec.lang.as_deref(), || {
+        render_within(&spec, seed_for_name(&spec.name), spent)
+    });
     for shard in missed {
         let fault = format!("font:{}", crate::text::shards()[shard].key);
         if !faults.contains(&fault) {
@@ -508,7 +512,12 @@ pub async fn chart<E: ChartStore, K: ChartStore, H: Host>(
             });
             out
         }
-        Err(e) => {
+        Err(Refused::OverBudget(e)) => {
+            // Its curves, laid out, are over the budget: the parser's 400.
+            out.response = bad_request(req, &e);
+            out
+        }
+        Err(Refused::Failed(e)) => {
             out.log
                 .push(format!("render failed for {}: {}", id.key, e.0));
             out.response = internal_error(req);
@@ -647,17 +656,18 @@ fn chart_response(
 }
 
 async fn random_chart<H: Host>(req: &Request, format: Format, host: &H, signed: bool) -> Outcome {
-    let spec = match parse_as(format, "random", req.query.as_deref(), RouteKind::Random) {
-        Ok(spec) => spec,
-        Err(e) => return Outcome::only(bad_request(req, &e)),
-    };
+    let (spec, spent) =
+        match parse_with_cost(format, "random", req.query.as_deref(), RouteKind::Random) {
+            Ok(parsed) => parsed,
+            Err(e) => return Outcome::only(bad_request(req, &e)),
+        };
     if !signed {
         if let Err(retry) = host.may_render().await {
             return Outcome::only(too_many_renders(req, retry));
         }
     }
     let started = host.now_ms();
-    match render_with_seed(&spec, host.random_seed()) {
+    match render_within(&spec, host.random_seed(), spent) {
         Ok(bytes) => {
             let mut r = Response::new(200)
                 .header("Content-Type", format.content_type())
@@ -673,7 +683,8 @@ async fn random_chart<H: Host>(req: &Request, format: Format, host: &H, signed: 
             r.body = bytes;
             Outcome::only(r)
         }
-        Err(e) => {
+        Err(Refused::OverBudget(e)) => Outcome::only(bad_request(req, &e)),
+        Err(Refused::Failed(e)) => {
             let mut out = Outcome::only(internal_error(req));
             out.log.push(format!(
                 "render of /random.{} failed: {}",

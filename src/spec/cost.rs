@@ -8,12 +8,39 @@
 //! and the costliest corners of the parameter space, rendered against the
 //! budget itself.
 
-use crate::spec::{Bins, ChartSpec, Data, Format};
+use crate::spec::{Bins, ChartSpec, Data, Format, ParamError};
 
 /// The most fuel (wasm operators) a request may cost: 98 million, about
 /// 7.5 ms at the 13 million a millisecond the harness measures, inside the
 /// free plan's 10 ms of CPU with room for the JavaScript glue.
 pub const FUEL_MAX: u64 = 98_000_000;
+
+/// The 400 for a chart whose estimate `cost` is over [`FUEL_MAX`]: which
+/// parameter to name and what to use instead (`fewer`).
+pub fn refusal(cost: u64, param: &str, fewer: &str) -> ParamError {
+    ParamError::new(
+        param,
+        format!(
+            "this chart would take about {} million operations to draw; at most {} million fit a request's CPU budget: use {fewer}",
+            cost / 1_000_000,
+            FUEL_MAX / 1_000_000
+        ),
+    )
+}
+
+/// [`refusal`] for a chart of `format` whose size or vocabulary is what
+/// costs (not its numbers' text).
+pub fn too_costly(cost: u64, format: Format) -> ParamError {
+    if format == Format::Png {
+        refusal(
+            cost,
+            "w",
+            "a smaller w, h or dpr, fewer series, marks or no kde",
+        )
+    } else {
+        refusal(cost, "values", "fewer values or series, or no kde")
+    }
+}
 
 /// Fuel per number of a stored data set read from storage by a fresh
 /// isolate: its digest (SHA-256 of 8 bytes, about 400), the read back into
@@ -127,23 +154,44 @@ const PER_JSON_VALUE: u64 = 250;
 const KDE_BASE: u64 = 1_000_000;
 const KDE_PER_SERIES: u64 = 1_500_000;
 const KDE_PER_VALUE: u64 = 350;
-/// A KDE's curve in the PNG, per series and pixel of its length (the
-/// antialiased line's coverage and blending), counted as the picture's
-/// diagonal, or on a log count axis (where the curve's tails drop to the
-/// plot's floor) as its width plus 8 heights; in the SVG one path per
-/// series. Fitted at dpr 3, whose 4.5-pixel line visits 8.5 pixels per
-/// pixel of length (its reach either side, plus the rounding); a line at
-/// dpr `d` visits `2 * (0.75 d + 0.5) + 3`, so [`curve_per_pixel`] scales
-/// it by that.
-const CURVE_PER_PIXEL: u64 = 6_500;
-
-/// [`CURVE_PER_PIXEL`] for a line at `dpr`: 4,206 at 1, 5,353 at 2, 6,500
-/// at 3 (rounded up).
-fn curve_per_pixel(dpr: u64) -> u64 {
-    // Visits per pixel of length, doubled to stay in integers: 3 d + 8.
-    let visits2 = 3 * dpr + 8;
-    (CURVE_PER_PIXEL * visits2).div_ceil(3 * 3 + 8)
-}
+/// A KDE's curve in the PNG, per pixel its antialiased line visits (each
+/// measured against a segment, the covered ones blended): priced once the
+/// curve is laid out, when its length is known (`crate::render` counts the
+/// visits with `raster::canvas::line_visits` before painting), not here: a
+/// KDE on a log count axis can rise and fall to the plot's floor many
+/// times, and no bound made before its grid is computed is both safe and
+/// tight (the width plus 8 heights, counted here until renderer 10, was
+/// neither). The parser's estimate leaves the curves out; the render adds
+/// them and refuses the chart before a pixel is painted when the sum is
+/// over [`FUEL_MAX`], with the parser's 400.
+pub const CURVE_PER_VISIT: u64 = 460;
+/// The rest of a curve in the PNG, per curve: its ink's table, the tiles
+/// read back.
+pub const CURVE_BASE: u64 = 200_000;
+/// Faded bars in the PNG (several series overlaid, or `side` and `step`
+/// fills), likewise priced after layout by the pixels they blend: per
+/// rectangle, and per pixel of the wider (a run of one colour found, then
+/// filled) `FADED_WIDE_BASE` plus `FADED_PER_LAYER` for each series
+/// overlaid (the more layers, the more blended colours: an 8-bit palette
+/// and a busier image to compress), the narrower than
+/// `raster::canvas::NARROW` (each pixel looked up in its ink's blend table,
+/// the image's colour changing every pixel or two) `FADED_NARROW_FACTOR`
+/// times that. Fitted to the harness: 2 series 8 to 9.4 fuel a wide pixel,
+/// 8 series of uniform data (bars that fill the plot) 17 to 20, 8 series in
+/// 1000 bins about 50 a narrow pixel. Counted here until renderer 10 as
+/// one pass over the picture per series, which those 8 series exceeded 1.7
+/// times.
+pub const FADED_RECT: u64 = 100;
+/// Per pixel of a PNG of several series: more inks than a 4-bit palette
+/// holds, so 8-bit rows, twice the bytes to compress (2 uniform series,
+/// whose faded bars fill the plot, measured 2.6 to 4.3 fuel a pixel over
+/// the other terms).
+const EIGHT_BIT_PER_PIXEL: u64 = 6;
+pub const FADED_WIDE_BASE: u64 = 7;
+pub const FADED_PER_LAYER: u64 = 2;
+pub const FADED_NARROW_FACTOR: u64 = 5;
+/// [`FADED_NARROW_FACTOR`] is in halves.
+pub const FADED_NARROW_HALVES: u64 = 2;
 const SVG_CURVE: u64 = 2_000_000;
 /// A reference line and its label (the first 8 of a chart are labelled
 /// in full; more crowd out and cost less), plus 50 per pixel of height.
@@ -151,9 +199,10 @@ const MARK: u64 = 300_000;
 const MARK_MORE: u64 = 100_000;
 
 /// The data's and the pictures' terms (see the constants). Only a PNG
-/// fills pixels: 10 per pixel, 2.5 million per `dpr` squared for the text
-/// and axes, and one more per pixel and series when several series share
-/// the plot; the other formats cost their data (and the SVG its layout).
+/// fills pixels: 10 per pixel (6 more for several series) and 2.5 million
+/// per `dpr` squared for the text and axes (its faded bars and curves are
+/// priced after layout); the
+/// other formats cost their data (and the SVG its layout).
 fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     let (w, h) = spec.pixel_size();
     let pixels = u64::from(w) * u64::from(h);
@@ -210,16 +259,10 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
                 + PER_JSON_VALUE * numbers
         }
         Format::Png => {
-            let passes = if series < 2 { 0 } else { series };
-            let length = if spec.yscale == crate::spec::Scale::Log {
-                u64::from(w) + 8 * u64::from(h)
-            } else {
-                ((u64::from(w).pow(2) + u64::from(h).pow(2)) as f64).sqrt() as u64
-            };
-            data + (10 + passes) * pixels
-                + 2_500_000 * dpr * dpr
-                + curve_per_pixel(dpr) * length * curves
-                + mark_cost(50)
+            // Curves and faded bars are priced after layout (CURVE_PER_VISIT,
+            // FADED_RECT and after).
+            let eight_bit = if series < 2 { 0 } else { EIGHT_BIT_PER_PIXEL };
+            data + (10 + eight_bit) * pixels + 2_500_000 * dpr * dpr + mark_cost(50)
         }
         Format::Svg => {
             data + 2_500_000 + mark_cost(0) + PER_BIN_SERIES * bins * series + SVG_CURVE * curves

@@ -12,7 +12,7 @@ pub mod params;
 pub mod query;
 
 pub use format::Format;
-pub use query::{parse, parse_as, parse_stored, ParamError, RouteKind};
+pub use query::{parse, parse_as, parse_stored, parse_with_cost, ParamError, RouteKind};
 
 /// An sRGB colour.
 pub type Rgb = [u8; 3];

@@ -21,7 +21,7 @@ pub struct ParamError {
 }
 
 impl ParamError {
-    fn new(parameter: &str, message: impl Into<String>) -> ParamError {
+    pub(crate) fn new(parameter: &str, message: impl Into<String>) -> ParamError {
         ParamError {
             parameter: parameter.to_string(),
             message: message.into(),
@@ -144,8 +144,8 @@ pub fn parse_stored(
     id: &str,
     query: Option<&str>,
     set: &DataSet,
-) -> Result<ChartSpec, ParamError> {
-    parse_query(query)?.into_spec(format, id, RouteKind::Stored, Some(set))
+) -> Result<(ChartSpec, u64), ParamError> {
+    parse_query(query)?.into_spec_and_cost(format, id, RouteKind::Stored, Some(set))
 }
 
 /// The query's pairs, form-decoded, each in its row's slot.
@@ -327,19 +327,10 @@ impl Raw {
                     "values",
                     "numbers without padding (spaces or leading zeros)",
                 )
-            } else if spec.format == Format::Png {
-                ("w", "a smaller w, h or dpr, fewer series, marks or no kde")
             } else {
-                ("values", "fewer values or series, or no kde")
+                return Err(super::cost::too_costly(cost, spec.format));
             };
-            return Err(ParamError::new(
-                param,
-                format!(
-                    "this chart would take about {} million operations to draw; at most {} million fit a request's CPU budget: use {fewer}",
-                    cost / 1_000_000,
-                    super::cost::FUEL_MAX / 1_000_000
-                ),
-            ));
+            return Err(super::cost::refusal(cost, param, fewer));
         }
         Ok((spec, cost))
     }
