@@ -11,7 +11,7 @@ use crate::chart::{self, data::seed_for_name};
 use crate::encode::{csv::csv, json::json, png::encode_png, png::EncodeError, svg};
 use crate::raster::canvas::{line_visits, paint, NARROW};
 use crate::spec::cost::{
-    too_costly, CURVE_BASE, CURVE_PER_VISIT, FADED_NARROW_FACTOR, FADED_NARROW_HALVES,
+    refusal, too_costly, CURVE_BASE, CURVE_PER_VISIT, FADED_NARROW_FACTOR, FADED_NARROW_HALVES,
     FADED_PER_LAYER, FADED_RECT, FADED_WIDE_BASE, FUEL_MAX,
 };
 use crate::spec::{ChartSpec, Format, ParamError, Theme};
@@ -148,6 +148,22 @@ impl PaintWork {
         work
     }
 
+    /// The 400 for a chart this work takes to `cost`, over the budget:
+    /// what to change, by what costs most (the faded fills are what
+    /// `mode=step` and `mode=stack` do without).
+    fn refusal(&self, cost: u64) -> ParamError {
+        let curves = CURVE_BASE * self.lines + CURVE_PER_VISIT * self.line_visits;
+        if self.fuel() - curves > curves {
+            refusal(
+                cost,
+                "w",
+                "a smaller w, h or dpr, fewer series, or mode=step or mode=stack (outlines or stacked bars, not faded fills)",
+            )
+        } else {
+            too_costly(cost, Format::Png)
+        }
+    }
+
     /// Its fuel, at [`crate::spec::cost`]'s coefficients.
     pub fn fuel(&self) -> u64 {
         let wide = FADED_WIDE_BASE + FADED_PER_LAYER * self.faded_layers;
@@ -179,9 +195,10 @@ fn render_checked(
             let inks = Inks::new(colors, &spec.colors, model.series.len());
             let scene = layout(&model, spec)?;
             if let Some(spent) = spent {
-                let cost = spent.saturating_add(PaintWork::of(&scene).fuel());
+                let work = PaintWork::of(&scene);
+                let cost = spent.saturating_add(work.fuel());
                 if cost > FUEL_MAX {
-                    return Err(Refused::OverBudget(too_costly(cost, spec.format)));
+                    return Err(Refused::OverBudget(work.refusal(cost)));
                 }
             }
             encode_png(&paint(&scene, &inks)).map_err(RenderError::from)?

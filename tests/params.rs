@@ -556,6 +556,8 @@ fn paint_work_over_the_budget_is_refused_after_layout() {
     let body = String::from_utf8_lossy(&out.response.body);
     assert!(body.contains("fit a request's CPU budget"), "{body}");
     assert!(body.contains("smaller w, h or dpr"), "{body}");
+    // Faded fills are what costs: the message says how to draw without.
+    assert!(body.contains("mode=step or mode=stack"), "{body}");
     assert_eq!(out.response.get("Cache-Control"), Some("no-store"));
     assert!(out.response.get("ETag").is_none());
     for q in ["w=1600&h=1200&mode=step", "w=800&h=600"] {
