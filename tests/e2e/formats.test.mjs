@@ -298,3 +298,31 @@ test('errors name the parameter in every format, as text or as an image', async 
     PNG.sync.read(await bytes(img));
   }
 });
+
+// A PNG the parser's estimate lets through but whose faded fills, counted
+// once laid out (8 overlaid series of uniform data: bars that fill the
+// plot, 8 layers deep), are over the CPU budget: the Worker answers the
+// parser's 400 before painting, and stores nothing; the same chart with
+// outlines only (`mode=step`) is drawn.
+test('paint work over the budget is a 400 after layout; mode=step is drawn', async () => {
+  let state = 0x2545f491n;
+  const next = () => {
+    state = (state * 1103515245n + 12345n) % 2147483648n;
+    return (Number(state) / 2147483648 * 100).toFixed(3);
+  };
+  const series = Array.from({ length: 8 }, () => Array.from({ length: 250 }, next).join(','));
+  const path = `/charts/e2e-paint.png?values=${series.join('|')}&bins=100&w=1600&h=1200`;
+  const r = await get(path);
+  const text = (await bytes(r)).toString('utf8');
+  assert.equal(r.status, 400, text.slice(0, 200));
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  assert.equal(r.headers.get('etag'), null);
+  assert.match(text, /fit a request's CPU budget: use a smaller w, h or dpr, fewer series, or mode=step or mode=stack/);
+  const again = await get(path);
+  assert.equal(again.status, 400, 'not stored: refused again');
+  await again.arrayBuffer();
+  const step = await get(`${path}&mode=step`);
+  assert.equal(step.status, 200);
+  const png = PNG.sync.read(await bytes(step));
+  assert.deepEqual([png.width, png.height], [1600, 1200]);
+});
