@@ -2,10 +2,13 @@
 //! tiers use it to skip lookups for cheap charts (`KV_POLICY`,
 //! `CACHE_POLICY`), and the parser refuses a chart whose estimate exceeds
 //! the free plan's CPU budget ([`FUEL_MAX`]) with a 400 that names the
-//! bound, so no accepted request can overrun it. tests/wasm_harness.rs
-//! holds it to the module's fuel twice: a table of requests whose estimate
-//! must not fall below what they measure (`the_estimate_bounds_the_measured_fuel`),
-//! and the costliest corners of the parameter space, rendered against the
+//! bound. A PNG's faded fills and curves are priced once it is laid out
+//! (`crate::render::PaintWork`, at this module's coefficients), and the
+//! render refuses it with the same 400 before painting; so no request that
+//! is drawn can overrun the budget. tests/wasm_harness.rs holds both to the
+//! module's fuel twice: a table of requests whose estimate must not fall
+//! below what they measure (`the_estimate_bounds_the_measured_fuel`), and
+//! the costliest corners of the parameter space, rendered against the
 //! budget itself.
 
 use crate::spec::{Bins, ChartSpec, Data, Format, ParamError};
