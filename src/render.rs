@@ -11,8 +11,8 @@ use crate::chart::{self, data::seed_for_name};
 use crate::encode::{csv::csv, json::json, png::encode_png, png::EncodeError, svg};
 use crate::raster::canvas::{line_visits, paint, NARROW};
 use crate::spec::cost::{
-    refusal, too_costly, CURVE_BASE, CURVE_PER_VISIT, FADED_NARROW_FACTOR, FADED_NARROW_HALVES,
-    FADED_PER_LAYER, FADED_RECT, FADED_WIDE_BASE, FUEL_MAX,
+    refusal, too_costly, CURVE_BASE, CURVE_PER_VISIT, FADED_NARROW_HALVES, FADED_PER_LAYER,
+    FADED_RECT, FADED_WIDE_BASE, FUEL_MAX,
 };
 use crate::spec::{ChartSpec, Format, ParamError, Theme};
 
@@ -72,8 +72,8 @@ pub fn render_with_seed(spec: &ChartSpec, seed: [u8; 32]) -> Result<Vec<u8>, Ren
 
 /// [`render_with_seed`] for a request the parser estimated at `spent` (see
 /// [`crate::spec::cost`]): a PNG whose [`PaintWork`], counted once laid
-/// out, takes that over [`FUEL_MAX`] is refused before a pixel is painted. What ran
-/// before the check (the model, the layout) is within `spent`.
+/// out, takes that over [`FUEL_MAX`] is refused before a pixel is painted.
+/// What ran before the check (the model, the layout) is within `spent`.
 pub fn render_within(spec: &ChartSpec, seed: [u8; 32], spent: u64) -> Result<Vec<u8>, Refused> {
     render_checked(spec, seed, Some(spent))
 }
@@ -167,7 +167,7 @@ impl PaintWork {
     /// Its fuel, at [`crate::spec::cost`]'s coefficients.
     pub fn fuel(&self) -> u64 {
         let wide = FADED_WIDE_BASE + FADED_PER_LAYER * self.faded_layers;
-        let narrow = (wide * FADED_NARROW_FACTOR).div_ceil(FADED_NARROW_HALVES);
+        let narrow = (wide * FADED_NARROW_HALVES).div_ceil(2);
         FADED_RECT * self.faded_rects
             + narrow * self.faded_narrow
             + wide * self.faded_wide

@@ -178,8 +178,8 @@ pub const CURVE_BASE: u64 = 200_000;
 /// overlaid (the more layers, the more blended colours: an 8-bit palette
 /// and a busier image to compress), the narrower than
 /// `raster::canvas::NARROW` (each pixel looked up in its ink's blend table,
-/// the image's colour changing every pixel or two) `FADED_NARROW_FACTOR`
-/// times that. Fitted to the harness: 2 series 8 to 9.4 fuel a wide pixel,
+/// the image's colour changing every pixel or two) `FADED_NARROW_HALVES`
+/// halves of that. Fitted to the harness: 2 series 8 to 9.4 fuel a wide pixel,
 /// 8 series of uniform data (bars that fill the plot) 17 to 20, 8 series in
 /// 1000 bins about 50 a narrow pixel. Counted here until renderer 10 as
 /// one pass over the picture per series, which those 8 series exceeded 1.7
@@ -192,9 +192,8 @@ pub const FADED_RECT: u64 = 100;
 const EIGHT_BIT_PER_PIXEL: u64 = 6;
 pub const FADED_WIDE_BASE: u64 = 7;
 pub const FADED_PER_LAYER: u64 = 2;
-pub const FADED_NARROW_FACTOR: u64 = 5;
-/// [`FADED_NARROW_FACTOR`] is in halves.
-pub const FADED_NARROW_HALVES: u64 = 2;
+/// A narrow faded pixel's cost in halves of a wide one's (2.5 times).
+pub const FADED_NARROW_HALVES: u64 = 5;
 const SVG_CURVE: u64 = 2_000_000;
 /// A reference line and its label (the first 8 of a chart are labelled
 /// in full; more crowd out and cost less), plus 50 per pixel of height.
