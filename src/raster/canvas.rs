@@ -410,7 +410,8 @@ fn walk(
 ) {
     let reach = reach_of(width);
     let wi = w as i32;
-    // Rows past the box are off the canvas (the box is clamped to it).
+    // Rows past the box are out of every segment's reach or off the
+    // canvas: none of their pixels is covered.
     let hi = by1 + 1;
     for seg in points.windows(2) {
         let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
@@ -585,6 +586,19 @@ mod tests {
         assert!(hits.iter().all(|h| seen.insert(h.0)), "a pixel twice");
     }
 
+    /// 2 to 13 points in tenths of a pixel over a 97x61 canvas and 20
+    /// pixels past each edge.
+    fn random_polyline(rng: &mut crate::test_rng::XorShift) -> Vec<(f32, f32)> {
+        let n = 2 + rng.below(12) as usize;
+        (0..n)
+            .map(|_| {
+                let x = rng.below(1400) as f32 / 10.0 - 20.0;
+                let y = rng.below(1000) as f32 / 10.0 - 20.0;
+                (x, y)
+            })
+            .collect()
+    }
+
     /// Every pixel a polyline reaches, against a brute force over the
     /// whole canvas (each pixel's most coverage from any segment, by the
     /// same arithmetic): lines across tiles, steep and flat, clipped at the
@@ -594,14 +608,8 @@ mod tests {
         let mut rng = crate::test_rng::XorShift(0x9E37_79B9_7F4A_7C15);
         let (w, h) = (97u32, 61u32);
         for case in 0..60 {
-            let n = 2 + rng.below(12) as usize;
-            let mut points: Vec<(f32, f32)> = (0..n)
-                .map(|_| {
-                    let x = rng.below(1400) as f32 / 10.0 - 20.0;
-                    let y = rng.below(1000) as f32 / 10.0 - 20.0;
-                    (x, y)
-                })
-                .collect();
+            let mut points = random_polyline(&mut rng);
+            let n = points.len();
             if case % 7 == 3 {
                 points[n / 2] = (f32::NAN, 1.0);
             }
@@ -658,14 +666,7 @@ mod tests {
         let mut rng = crate::test_rng::XorShift(0x2545_F491_4F6C_DD1D);
         let (w, h) = (97u32, 61u32);
         for case in 0..200 {
-            let n = 2 + rng.below(12) as usize;
-            let points: Vec<(f32, f32)> = (0..n)
-                .map(|_| {
-                    let x = rng.below(1400) as f32 / 10.0 - 20.0;
-                    let y = rng.below(1000) as f32 / 10.0 - 20.0;
-                    (x, y)
-                })
-                .collect();
+            let points = random_polyline(&mut rng);
             let width = [1.0f32, 1.5, 3.0, 4.5][case % 4];
             let covered = line_coverage(&points, width, w, h).len() as u64;
             let visits = line_visits(&points, width, w, h);

@@ -513,7 +513,7 @@ pub async fn chart<E: ChartStore, K: ChartStore, H: Host>(
             out
         }
         Err(Refused::OverBudget(e)) => {
-            // Its curves, laid out, are over the budget: the parser's 400.
+            // Its paint work, laid out, is over the budget: the parser's 400.
             out.response = bad_request(req, &e);
             out
         }

@@ -171,8 +171,8 @@ pub const CURVE_PER_VISIT: u64 = 460;
 /// The rest of a curve in the PNG, per curve: its ink's table, the tiles
 /// read back.
 pub const CURVE_BASE: u64 = 200_000;
-/// Faded bars in the PNG (several series overlaid, or `side` and `step`
-/// fills), likewise priced after layout by the pixels they blend: per
+/// Faded bars in the PNG (`mode=overlay`'s series, and their legend
+/// swatches), likewise priced after layout by the pixels they blend: per
 /// rectangle, and per pixel of the wider (a run of one colour found, then
 /// filled) `FADED_WIDE_BASE` plus `FADED_PER_LAYER` for each series
 /// overlaid (the more layers, the more blended colours: an 8-bit palette
@@ -185,15 +185,15 @@ pub const CURVE_BASE: u64 = 200_000;
 /// one pass over the picture per series, which those 8 series exceeded 1.7
 /// times.
 pub const FADED_RECT: u64 = 100;
+pub const FADED_WIDE_BASE: u64 = 7;
+pub const FADED_PER_LAYER: u64 = 2;
+/// A narrow faded pixel's cost in halves of a wide one's (2.5 times).
+pub const FADED_NARROW_HALVES: u64 = 5;
 /// Per pixel of a PNG of several series: more inks than a 4-bit palette
 /// holds, so 8-bit rows, twice the bytes to compress (2 uniform series,
 /// whose faded bars fill the plot, measured 2.6 to 4.3 fuel a pixel over
 /// the other terms).
 const EIGHT_BIT_PER_PIXEL: u64 = 6;
-pub const FADED_WIDE_BASE: u64 = 7;
-pub const FADED_PER_LAYER: u64 = 2;
-/// A narrow faded pixel's cost in halves of a wide one's (2.5 times).
-pub const FADED_NARROW_HALVES: u64 = 5;
 const SVG_CURVE: u64 = 2_000_000;
 /// A reference line and its label (the first 8 of a chart are labelled
 /// in full; more crowd out and cost less), plus 50 per pixel of height.
@@ -203,8 +203,8 @@ const MARK_MORE: u64 = 100_000;
 /// The data's and the pictures' terms (see the constants). Only a PNG
 /// fills pixels: 10 per pixel (6 more for several series) and 2.5 million
 /// per `dpr` squared for the text and axes (its faded bars and curves are
-/// priced after layout); the
-/// other formats cost their data (and the SVG its layout).
+/// priced after layout); the other formats cost their data (and the SVG
+/// its layout).
 fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     let (w, h) = spec.pixel_size();
     let pixels = u64::from(w) * u64::from(h);
