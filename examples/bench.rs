@@ -113,13 +113,17 @@ fn main() {
     // Native stages of the classic chart.
     let spec = spec_of(CLASSIC);
     let seed = data::seed_for_name(&spec.name);
-    let model = chart::model(&spec, seed, false);
+    let model = chart::model(&spec, seed, edgechart::render::reads(spec.format));
     let scene = layout(&model, &spec).unwrap();
     let inks = Inks::new(Colors::Light, &[], 1);
     let canvas = paint(&scene, &inks);
     let reps = 300;
     let t_data = time_ms(reps, || {
-        std::hint::black_box(chart::model(&spec, seed, false));
+        std::hint::black_box(chart::model(
+            &spec,
+            seed,
+            edgechart::render::reads(spec.format),
+        ));
     });
     let t_layout = time_ms(reps, || {
         std::hint::black_box(layout(&model, &spec).unwrap());

@@ -6,14 +6,15 @@
 
 use crate::chart::binning::{edges, place, Place};
 use crate::chart::data::samples;
-use crate::chart::model::{Model, Series};
+use crate::chart::model::{Model, Reads, Series};
 use crate::chart::stats::{self, kde, percentile};
 use crate::chart::summary::Summary;
 use crate::spec::{limits, Bins, ChartSpec, Cumulative, Data, MarkSpec, Norm, Scale};
 
 /// The model of the histogram of `spec`, its draws (if any) from `seed`;
-/// without `summaries` the series' and the pooled summaries are left empty.
-pub fn model(spec: &ChartSpec, seed: [u8; 32], summaries: bool) -> Model {
+/// what the format does not read (`reads`: summaries, marks, curves) is
+/// left empty.
+pub fn model(spec: &ChartSpec, seed: [u8; 32], reads: Reads) -> Model {
     let log = spec.xscale == Scale::Log;
     let (series_values, edges, counts, outside): (Option<Vec<Vec<f64>>>, _, _, _) = match &spec.data
     {
@@ -51,13 +52,17 @@ pub fn model(spec: &ChartSpec, seed: [u8; 32], summaries: bool) -> Model {
     for (i, c) in counts.iter().enumerate() {
         let values = series_values.as_ref().map(|s| &s[i]);
         let summary = match values {
-            _ if !summaries => Summary::of(&[]),
+            _ if !reads.summaries => Summary::of(&[]),
             Some(v) => Summary::of(v),
             None => Summary::of_counts(c, &edges),
         };
-        let marks = marks(&spec.marks, values.map(Vec::as_slice), c, &edges);
+        let marks = if reads.marks {
+            marks(&spec.marks, values.map(Vec::as_slice), c, &edges)
+        } else {
+            Vec::new()
+        };
         let curve = match values {
-            Some(v) if spec.kde => curve(spec, v, &edges, c.iter().sum()),
+            Some(v) if spec.kde && reads.curves => curve(spec, v, &edges, c.iter().sum()),
             _ => Vec::new(),
         };
         out.push(Series {
@@ -71,7 +76,7 @@ pub fn model(spec: &ChartSpec, seed: [u8; 32], summaries: bool) -> Model {
         });
     }
     let pooled = match &series_values {
-        _ if !summaries => Summary::of(&[]),
+        _ if !reads.summaries => Summary::of(&[]),
         Some(s) if s.len() == 1 => out[0].summary,
         Some(s) => Summary::of(&s.concat()),
         None => {
@@ -89,7 +94,7 @@ pub fn model(spec: &ChartSpec, seed: [u8; 32], summaries: bool) -> Model {
         measure: spec.norm.as_str(),
         cumulative: spec.cumulative != Cumulative::No,
         noun: "Histogram",
-        curves: spec.kde,
+        curves: spec.kde && reads.curves,
     }
 }
 

@@ -22,10 +22,11 @@ pub mod ticks;
 use crate::spec::{ChartSpec, Kind};
 
 /// The model of any chart: the spec's kind picks its transform. A new kind
-/// is a file in this folder and one arm here. Summaries are one more pass
-/// over the data: only formats that say them (SVG, JSON) ask.
-pub fn model(spec: &ChartSpec, seed: [u8; 32], summaries: bool) -> model::Model {
+/// is a file in this folder and one arm here. It computes what the format
+/// `reads` (summaries are one more pass over the data, a KDE and marks
+/// more: a CSV prints none of them).
+pub fn model(spec: &ChartSpec, seed: [u8; 32], reads: model::Reads) -> model::Model {
     match spec.kind {
-        Kind::Histogram => histogram::model(spec, seed, summaries),
+        Kind::Histogram => histogram::model(spec, seed, reads),
     }
 }

@@ -226,11 +226,12 @@ pub fn kde(values: &[f64], lo: f64, hi: f64, points: usize) -> Vec<(f64, f64)> {
             // they count up. Empty nodes add +0.0, which changes no sum of
             // non-negative terms, so no test for them.
             let mut sum = 0.0;
-            let before = weights[from..node]
-                .iter()
-                .zip(kernel[1..=node - from].iter().rev());
-            let after = weights[node..=to].iter().zip(&kernel[..=to - node]);
-            for (w, k) in before.chain(after) {
+            let before = &weights[from..node];
+            let taps_before = &kernel[1..=before.len()];
+            for (j, w) in before.iter().enumerate() {
+                sum += w * taps_before[before.len() - 1 - j];
+            }
+            for (w, k) in weights[node..=to].iter().zip(&kernel[..=to - node]) {
                 sum += w * k;
             }
             let x = if p + 1 == points {

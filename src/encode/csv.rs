@@ -48,7 +48,12 @@ mod tests {
 
     fn csv_of(q: &str) -> String {
         let spec = parse_as(Format::Csv, "t", Some(q), RouteKind::Named).unwrap();
-        String::from_utf8(csv(&crate::chart::model(&spec, [0; 32], true))).unwrap()
+        String::from_utf8(csv(&crate::chart::model(
+            &spec,
+            [0; 32],
+            crate::render::reads(spec.format),
+        )))
+        .unwrap()
     }
 
     #[test]

@@ -126,7 +126,7 @@ mod tests {
         let spec = parse_as(Format::Json, "t", Some(q), RouteKind::Named).unwrap();
         serde_json::from_slice(&json(
             &spec.title,
-            &crate::chart::model(&spec, [0; 32], true),
+            &crate::chart::model(&spec, [0; 32], crate::chart::model::Reads::ALL),
         ))
         .unwrap()
     }

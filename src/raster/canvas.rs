@@ -317,13 +317,13 @@ struct Tiles {
 }
 
 impl Tiles {
-    /// Keeps the most coverage of `(x, y)` from any segment (pixels off
-    /// the box are off the canvas).
+    /// Keeps the most coverage of `(x, y)` from any segment (`walk` visits
+    /// the box's pixels only).
     #[inline(always)]
     fn visit(&mut self, g: &Segment, x: i32, y: i32) {
-        if x < self.origin.0 || y < self.origin.1 || x > self.end.0 || y > self.end.1 {
-            return;
-        }
+        debug_assert!(
+            x >= self.origin.0 && y >= self.origin.1 && x <= self.end.0 && y <= self.end.1
+        );
         let level = g.level(x, y);
         if level == 0 {
             return;
@@ -349,7 +349,7 @@ pub fn line_visits(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> u64 {
         return 0;
     };
     let mut visits = 0u64;
-    walk(points, width, w, bbox, |_, _, _, lo, hi| {
+    walk(points, width, bbox, |_, _, _, lo, hi| {
         visits += (hi - lo + 1).max(0) as u64;
     });
     visits
@@ -404,15 +404,12 @@ fn visit_box(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Option<(i32, 
 fn walk(
     points: &[(f32, f32)],
     width: f32,
-    w: u32,
     (bx0, by0, bx1, by1): (i32, i32, i32, i32),
     mut run: impl FnMut(&Segment, bool, i32, i32, i32),
 ) {
     let reach = reach_of(width);
-    let wi = w as i32;
-    // Rows past the box are out of every segment's reach or off the
-    // canvas: none of their pixels is covered.
-    let hi = by1 + 1;
+    // Pixels past the box are out of every segment's reach or off the
+    // canvas: none is covered, so none is visited.
     for seg in points.windows(2) {
         let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
         if !(ax.is_finite() && ay.is_finite() && bx.is_finite() && by.is_finite()) {
@@ -437,7 +434,7 @@ fn walk(
                 (ax.min(bx) - reach).floor() as i32,
                 (ax.max(bx) + reach).ceil() as i32,
             );
-            for x in x0.max(-1)..=x1.min(wi) {
+            for x in x0.max(bx0)..=x1.min(bx1) {
                 let t = if dx != 0.0 {
                     ((x as f32 + 0.5 - ax) / dx).clamp(0.0, 1.0)
                 } else {
@@ -454,7 +451,7 @@ fn walk(
                 (ay.min(by) - reach).floor() as i32,
                 (ay.max(by) + reach).ceil() as i32,
             );
-            for y in y0.max(-1)..=y1.min(hi) {
+            for y in y0.max(by0)..=y1.min(by1) {
                 let t = ((y as f32 + 0.5 - ay) / dy).clamp(0.0, 1.0);
                 let xl = ax + t * dx;
                 let lo = (xl - across - 0.5).floor() as i32;
@@ -489,7 +486,7 @@ pub fn line_coverage(points: &[(f32, f32)], width: f32, w: u32, h: u32) -> Vec<(
         slots: vec![0; tiles_w * bh.div_ceil(TILE)],
         cells: Vec::new(),
     };
-    walk(points, width, w, bbox, |g, x_major, major, lo, hi| {
+    walk(points, width, bbox, |g, x_major, major, lo, hi| {
         for minor in lo..=hi {
             if x_major {
                 tiles.visit(g, major, minor);

@@ -131,11 +131,19 @@ fn text(spec: &ChartSpec) -> u64 {
 
 /// Fuel of every chart: the flow, its identity, the layout.
 const BASE: u64 = 1_200_000;
-/// Per value of the query: form-decoding, parsing, the sort, the
-/// identity's SHA-256 of its 8 bytes, the copies. Measured at about 3,500
-/// for long mantissas and tenths (`1/(u+0.001)`, `61.2`; 4,500 to 5,100
-/// while the identity hashed the values' printed digits).
-const PER_VALUE: u64 = 4_200;
+/// Per value of the query, apart from its text: the sort, the identity's
+/// SHA-256 of its 8 bytes, the binning, the copies; its text is
+/// [`PER_DATA_BYTE`] a byte. Measured (CSV of 10,000 numbers in 8 series,
+/// 10 bins) at about 1,650 for whole numbers of 2 digits, 2,100 for tenths
+/// (`61.2`) and 3,300 for 17-digit mantissas (`1/(u+0.001)`); counted at
+/// 4,200 a value whatever its text until renderer 10, twice what short
+/// numbers cost.
+const PER_VALUE: u64 = 2_300;
+/// Per decoded byte of the data parameters' text (`values`, `counts`,
+/// `edges`): form-decoding it and reading its digits (the parser adds it,
+/// knowing the text: `spec::query`). Fitted with the numbers' separators
+/// percent-encoded (`%2C`, three bytes a comma), as a form sends them.
+pub const PER_DATA_BYTE: u64 = 120;
 /// Per generated draw.
 const PER_DRAW: u64 = 290;
 /// Per bin and series: counting, heights, the bars' layout.
@@ -155,7 +163,7 @@ const PER_JSON_CURVE: u64 = 2_000;
 const PER_JSON_VALUE: u64 = 250;
 /// A KDE: per chart, per series, and per value binned onto its grid.
 const KDE_BASE: u64 = 1_000_000;
-const KDE_PER_SERIES: u64 = 1_500_000;
+const KDE_PER_SERIES: u64 = 1_000_000;
 const KDE_PER_VALUE: u64 = 350;
 /// A KDE's curve in the PNG, per pixel its antialiased line visits (each
 /// measured against a segment, the covered ones blended): priced once the
@@ -194,7 +202,7 @@ pub const FADED_NARROW_HALVES: u64 = 5;
 /// whose faded bars fill the plot, measured 2.6 to 4.3 fuel a pixel over
 /// the other terms).
 const EIGHT_BIT_PER_PIXEL: u64 = 6;
-const SVG_CURVE: u64 = 2_000_000;
+const SVG_CURVE: u64 = 1_000_000;
 /// A reference line and its label (the first 8 of a chart are labelled
 /// in full; more crowd out and cost less), plus 50 per pixel of height.
 const MARK: u64 = 300_000;
@@ -221,7 +229,10 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     };
     let dpr = u64::from(spec.dpr);
     let numbers = draws + values;
-    let kde = if spec.kde {
+    // The CSV prints neither the KDE nor the marks, and its model computes
+    // neither (`crate::render::reads`).
+    let printed_only = spec.format == Format::Csv;
+    let kde = if spec.kde && !printed_only {
         KDE_BASE + KDE_PER_SERIES * series + KDE_PER_VALUE * numbers
     } else {
         0
@@ -237,7 +248,7 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     // their part of the identity, and marks a sort.
     let (per_value, sorting) = match spec.dataset {
         Some(_) => (STORED_HELD_PER_VALUE + STORED_PER_VALUE, 0),
-        None if spec.marks.is_empty() => (PER_VALUE, 0),
+        None if spec.marks.is_empty() || printed_only => (PER_VALUE, 0),
         None => (PER_VALUE, 300 * numbers),
     };
     let data = BASE

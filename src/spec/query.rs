@@ -130,11 +130,11 @@ pub fn parse_with_cost(
 /// and other hosts may take more.
 pub const QUERY_MAX_BYTES: usize = 256 << 10;
 
-/// What a decoded byte of the data parameters costs beyond the 16 a
-/// number that [`super::cost`]'s per-value terms include (see
-/// [`QUERY_MAX_BYTES`]).
+/// What a decoded byte of padding costs on top of
+/// [`super::cost::PER_DATA_BYTE`]: the data parameters' bytes beyond 16 a
+/// number (see [`QUERY_MAX_BYTES`]).
 const EXCESS_BYTE: u64 = 230;
-/// The bytes a number's text may have within its per-value cost.
+/// The bytes a number's text may have before its padding is counted.
 const BYTES_PER_NUMBER: usize = 16;
 
 /// Parses the query of `/charts/d/{id}.{ext}`: every parameter but the
@@ -314,6 +314,7 @@ impl Raw {
         };
         let excess = text.saturating_sub(BYTES_PER_NUMBER * numbers) as u64 * EXCESS_BYTE;
         let cost = super::cost::estimate(&spec)
+            .saturating_add(text as u64 * super::cost::PER_DATA_BYTE)
             .saturating_add(slow)
             .saturating_add(excess);
         if cost > super::cost::FUEL_MAX {
