@@ -61,7 +61,8 @@ pub trait Host {
 /// free plan), and most charts render in well under a millisecond: charts
 /// cheaper than a round trip are rendered, not fetched (the isolate's memory
 /// still keeps them). `Costly` uses the tier for charts whose estimated
-/// render cost ([`crate::render::render_cost`]) reaches `min_fuel`.
+/// render cost ([`crate::render::render_cost`], the spec's: without the
+/// values' text, which the parser counts) reaches `min_fuel`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TierPolicy {
     Always,
