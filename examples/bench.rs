@@ -113,7 +113,7 @@ fn main() {
     // Native stages of the classic chart.
     let spec = spec_of(CLASSIC);
     let seed = data::seed_for_name(&spec.name);
-    let model = chart::model(&spec, seed, edgechart::render::reads(spec.format));
+    let model = chart::model(&spec, seed, edgechart::chart::model::Reads::of(spec.format));
     let scene = layout(&model, &spec).unwrap();
     let inks = Inks::new(Colors::Light, &[], 1);
     let canvas = paint(&scene, &inks);
@@ -122,7 +122,7 @@ fn main() {
         std::hint::black_box(chart::model(
             &spec,
             seed,
-            edgechart::render::reads(spec.format),
+            edgechart::chart::model::Reads::of(spec.format),
         ));
     });
     let t_layout = time_ms(reps, || {

@@ -85,7 +85,7 @@ pub fn budgeted_cost(spec: &ChartSpec, seed: [u8; 32], spent: u64) -> u64 {
     if spec.format != Format::Png {
         return spent;
     }
-    let model = chart::model(spec, seed, reads(Format::Png));
+    let model = chart::model(spec, seed, Reads::of(Format::Png));
     match layout(&model, spec) {
         Ok(scene) => spent.saturating_add(PaintWork::of(&scene).fuel()),
         Err(_) => spent,
@@ -176,31 +176,12 @@ impl PaintWork {
     }
 }
 
-/// What each format reads of the model (API.md: the CSV's columns are the
-/// bins' numbers; the JSON carries summaries, marks and the KDE; the
-/// pictures draw marks and curves, and the SVG says the summaries).
-pub fn reads(format: Format) -> Reads {
-    match format {
-        Format::Csv => Reads {
-            summaries: false,
-            marks: false,
-            curves: false,
-        },
-        Format::Png => Reads {
-            summaries: false,
-            marks: true,
-            curves: true,
-        },
-        Format::Svg | Format::Json => Reads::ALL,
-    }
-}
-
 fn render_checked(
     spec: &ChartSpec,
     seed: [u8; 32],
     spent: Option<u64>,
 ) -> Result<Vec<u8>, Refused> {
-    let model = chart::model(spec, seed, reads(spec.format));
+    let model = chart::model(spec, seed, Reads::of(spec.format));
     Ok(match spec.format {
         Format::Png => {
             let colors = match spec.theme {

@@ -561,7 +561,7 @@ fn costliest_requests_fit_in_128_mib_and_the_cpu_budget() {
 /// The costliest combination (8 series, 10,000 values, 1000 bins,
 /// a KDE, 8 marks, log axes) on the largest canvas at dpr 3 is drawn in
 /// SVG, CSV and JSON in every mode, within the budget: their models
-/// compute only what each format reads (`render::reads`), and their
+/// compute only what each format reads (`chart::model::Reads::of`), and their
 /// estimates count the values' text by the byte. The PNG, whose 4.2
 /// million pixels of 8 curves and 8,000 bars measure 250 million, is still
 /// refused with the parser's 400 (README, "What a request may cost").

@@ -5,7 +5,7 @@
 //! carries its plotted numbers per bin, its reference lines and its curve.
 
 use crate::chart::summary::Summary;
-use crate::spec::Scale;
+use crate::spec::{Format, Scale};
 
 /// What a format reads of a model, so that a transform computes only
 /// that: the CSV prints the bins' numbers alone; the pictures also draw
@@ -26,6 +26,26 @@ impl Reads {
         marks: true,
         curves: true,
     };
+
+    /// What `format` reads (API.md: the CSV's columns are the bins'
+    /// numbers; the JSON carries summaries, marks and the KDE; the pictures
+    /// draw marks and curves, and the SVG says the summaries). The render
+    /// and the cost estimate both ask here.
+    pub fn of(format: Format) -> Reads {
+        match format {
+            Format::Csv => Reads {
+                summaries: false,
+                marks: false,
+                curves: false,
+            },
+            Format::Png => Reads {
+                summaries: false,
+                marks: true,
+                curves: true,
+            },
+            Format::Svg | Format::Json => Reads::ALL,
+        }
+    }
 }
 
 /// A chart's numbers.

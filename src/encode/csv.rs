@@ -51,7 +51,7 @@ mod tests {
         String::from_utf8(csv(&crate::chart::model(
             &spec,
             [0; 32],
-            crate::render::reads(spec.format),
+            crate::chart::model::Reads::of(spec.format),
         )))
         .unwrap()
     }

@@ -229,10 +229,10 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     };
     let dpr = u64::from(spec.dpr);
     let numbers = draws + values;
-    // The CSV prints neither the KDE nor the marks, and its model computes
-    // neither (`crate::render::reads`).
-    let printed_only = spec.format == Format::Csv;
-    let kde = if spec.kde && !printed_only {
+    // What the format's model computes: a CSV's neither the KDE nor the
+    // marks, which it does not print.
+    let reads = crate::chart::model::Reads::of(spec.format);
+    let kde = if spec.kde && reads.curves {
         KDE_BASE + KDE_PER_SERIES * series + KDE_PER_VALUE * numbers
     } else {
         0
@@ -248,7 +248,7 @@ fn estimate_data_and_pixels(spec: &ChartSpec) -> u64 {
     // their part of the identity, and marks a sort.
     let (per_value, sorting) = match spec.dataset {
         Some(_) => (STORED_HELD_PER_VALUE + STORED_PER_VALUE, 0),
-        None if spec.marks.is_empty() || printed_only => (PER_VALUE, 0),
+        None if spec.marks.is_empty() || !reads.marks => (PER_VALUE, 0),
         None => (PER_VALUE, 300 * numbers),
     };
     let data = BASE
