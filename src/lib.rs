@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod encode;
 pub mod float;
 pub mod font;
+pub mod probe;
 pub mod raster;
 pub mod render;
 pub mod serve;

@@ -9,6 +9,7 @@ use crate::chart::scene::{Ink, Mark, Scene};
 use crate::chart::theme::{Colors, Inks};
 use crate::chart::{self, data::seed_for_name};
 use crate::encode::{csv::csv, json::json, png::encode_png, png::EncodeError, svg};
+use crate::probe::{span, Span};
 use crate::raster::canvas::{line_visits, paint, NARROW};
 use crate::spec::cost::{
     refusal, too_costly, CURVE_BASE, CURVE_PER_VISIT, FADED_NARROW_HALVES, FADED_PER_LAYER,
@@ -181,7 +182,9 @@ fn render_checked(
     seed: [u8; 32],
     spent: Option<u64>,
 ) -> Result<Vec<u8>, Refused> {
-    let model = chart::model(spec, seed, Reads::of(spec.format));
+    let model = span(Span::Model, || {
+        chart::model(spec, seed, Reads::of(spec.format))
+    });
     Ok(match spec.format {
         Format::Png => {
             let colors = match spec.theme {
@@ -189,24 +192,25 @@ fn render_checked(
                 Theme::Light | Theme::Auto => Colors::Light,
             };
             let inks = Inks::new(colors, &spec.colors, model.series.len());
-            let scene = layout(&model, spec)?;
+            let scene = span(Span::Layout, || layout(&model, spec))?;
             if let Some(spent) = spent {
-                let work = PaintWork::of(&scene);
+                let work = span(Span::Budget, || PaintWork::of(&scene));
                 let cost = spent.saturating_add(work.fuel());
                 if cost > FUEL_MAX {
                     return Err(Refused::OverBudget(work.refusal(cost)));
                 }
             }
-            encode_png(&paint(&scene, &inks)).map_err(RenderError::from)?
+            let canvas = span(Span::Paint, || paint(&scene, &inks));
+            span(Span::Encode, || encode_png(&canvas)).map_err(RenderError::from)?
         }
         Format::Svg => svg_of(spec, &model)?,
-        Format::Csv => csv(&model),
-        Format::Json => json(&spec.title, &model),
+        Format::Csv => span(Span::Print, || csv(&model)),
+        Format::Json => span(Span::Print, || json(&spec.title, &model)),
     })
 }
 
 fn svg_of(spec: &ChartSpec, model: &Model) -> Result<Vec<u8>, RenderError> {
-    let scene = layout(model, spec)?;
+    let scene = span(Span::Layout, || layout(model, spec))?;
     let desc = model.pooled.sentence(
         model.noun,
         model.edges.len().saturating_sub(1),
@@ -216,12 +220,14 @@ fn svg_of(spec: &ChartSpec, model: &Model) -> Result<Vec<u8>, RenderError> {
         title: &spec.title,
         desc: &desc,
     };
-    Ok(svg::svg(
-        &scene,
-        (spec.width, spec.height),
-        spec.theme,
-        &spec.colors,
-        model.series.len(),
-        &text,
-    ))
+    Ok(span(Span::Print, || {
+        svg::svg(
+            &scene,
+            (spec.width, spec.height),
+            spec.theme,
+            &spec.colors,
+            model.series.len(),
+            &text,
+        )
+    }))
 }

@@ -891,6 +891,84 @@ fn fuel_report() {
     .unwrap();
 }
 
+/// Where a request's fuel goes, by the module's probe spans
+/// (`edgechart::probe`): printed for the classic chart, a busy one and the
+/// vocabulary's costliest at the largest canvas (its PNG with the bound
+/// lifted is what the README's figures of paint and encoding come from;
+/// here it is refused, so its SVG stands in), and checked to nest: the
+/// stages add up to no more than the request, the parts of painting and
+/// encoding to no more than painting and encoding
+/// (`cargo test --release --test wasm_harness -- --nocapture fuel_by_stage`).
+#[test]
+fn fuel_by_stage() {
+    use edgechart::probe::Span;
+    let targets = [
+        DETERMINISM[0].to_string(),
+        as_format(DETERMINISM[0], Format::Svg),
+        "/charts/wide.png?w=4096&h=1024&n=100000&bins=1000".to_string(),
+        format!("/charts/v.png?{}", vocabulary(2, "overlay", "w=640&h=480")),
+        format!("/charts/v.png?{}", vocabulary(2, "step", "w=640&h=480")),
+        format!(
+            "/charts/v.svg?{}",
+            vocabulary(8, "stack", "w=682&h=682&dpr=3")
+        ),
+        format!(
+            "/charts/v.json?{}",
+            vocabulary(8, "stack", "w=682&h=682&dpr=3")
+        ),
+    ];
+    for target in &targets {
+        let mut h = Harness::new();
+        let r = h.get(target);
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let spans = h.store.data().spans;
+        let of = |s: Span| spans[s as usize];
+        let shown: String = target.chars().take(70).collect();
+        println!("{shown}: {} fuel", h.last_fuel);
+        for s in Span::ALL.into_iter().filter(|&s| of(s) > 0) {
+            println!("    {:<24} {:>11}", s.name(), of(s));
+        }
+        let stages: u64 = [
+            Span::Parse,
+            Span::Identity,
+            Span::Model,
+            Span::Layout,
+            Span::Budget,
+            Span::Paint,
+            Span::Encode,
+            Span::Print,
+        ]
+        .map(of)
+        .iter()
+        .sum();
+        assert!(
+            of(Span::Parse) > 0 && of(Span::Identity) > 0 && of(Span::Model) > 0,
+            "{shown}: the parse, identity and model spans"
+        );
+        assert!(
+            stages <= h.last_fuel,
+            "{shown}: stages {stages} > {}",
+            h.last_fuel
+        );
+        let paint = of(Span::PaintRects) + of(Span::PaintText) + of(Span::PaintCurves);
+        assert!(paint <= of(Span::Paint), "{shown}: paint parts {paint}");
+        let encode = of(Span::EncodeRows)
+            + of(Span::EncodeMatch)
+            + of(Span::EncodeHuffman)
+            + of(Span::EncodeAdler);
+        assert!(encode <= of(Span::Encode), "{shown}: encode parts {encode}");
+        if target.contains(".png") {
+            assert!(
+                of(Span::Paint) > 0 && of(Span::EncodeMatch) > 0,
+                "{shown}: a PNG paints and encodes"
+            );
+            assert_eq!(of(Span::Print), 0, "{shown}");
+        } else {
+            assert!(of(Span::Print) > 0 && of(Span::Paint) == 0, "{shown}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------- text
 
 /// 200 characters of `script`'s sample, percent-encoded.

@@ -9,6 +9,8 @@
 //! of a bit or two. That is smaller than fdeflate (which only finds runs of
 //! zeros) and far cheaper than miniz's hash chains, in bytes and in wasm fuel.
 
+use crate::probe::{span, Span};
+
 /// The longest match and farthest distance deflate can express.
 const MAX_MATCH: usize = 258;
 const MIN_MATCH: usize = 3;
@@ -53,14 +55,16 @@ pub fn zlib(data: &[u8], row_len: usize) -> Vec<u8> {
 /// match with the row above needs no comparing and the checksum is the
 /// row above's.
 pub fn zlib_rows(data: &[u8], row_len: usize, repeats: &[bool]) -> Vec<u8> {
-    let runs = RepeatRuns::new(row_len, repeats);
-    let tokens = parse(data, row_len, &runs);
+    let tokens = span(Span::EncodeMatch, || {
+        parse(data, row_len, &RepeatRuns::new(row_len, repeats))
+    });
     let mut out = BitWriter::with_capacity(tokens.len() / 2 + 64);
     // CMF: deflate, 32 KiB window; FLG: no dictionary, check bits.
     out.bytes(&[0x78, 0x01]);
-    write_block(&mut out, &tokens);
+    span(Span::EncodeHuffman, || write_block(&mut out, &tokens));
     let mut bytes = out.finish();
-    bytes.extend_from_slice(&adler32_rows(data, row_len, repeats).to_be_bytes());
+    let check = span(Span::EncodeAdler, || adler32_rows(data, row_len, repeats));
+    bytes.extend_from_slice(&check.to_be_bytes());
     bytes
 }
 

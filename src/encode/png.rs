@@ -6,6 +6,7 @@
 //! crate.
 
 use crate::encode::{deflate, wide};
+use crate::probe::{span, Span};
 use crate::raster::canvas::Canvas;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,11 +106,13 @@ pub fn scanlines8(pixels: &[u8], width: usize) -> Vec<u8> {
 pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
     let width = canvas.width as usize;
     let four = canvas.palette.colors.len() <= 16;
-    let lines = if four {
-        lines4(&canvas.pixels, width)
-    } else {
-        lines8(&canvas.pixels, width)
-    };
+    let lines = span(Span::EncodeRows, || {
+        if four {
+            lines4(&canvas.pixels, width)
+        } else {
+            lines8(&canvas.pixels, width)
+        }
+    });
     let idat = deflate::zlib_rows(&lines.bytes, lines.len, &lines.repeats);
     let mut out = Vec::with_capacity(idat.len() + 128);
     let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);

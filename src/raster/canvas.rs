@@ -5,6 +5,7 @@
 
 use crate::chart::scene::{Ink, Mark, Scene, FADED_TWELFTHS};
 use crate::chart::theme::Inks;
+use crate::probe::{span, Span};
 use crate::raster::palette::{mix, Palette};
 use crate::raster::text::{GlyphCache, COVERAGE_LEVELS};
 
@@ -223,15 +224,15 @@ pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
                 x1,
                 y1,
             } => match ink {
-                Ink::Faded(_) => {
+                Ink::Faded(_) => span(Span::PaintRects, || {
                     let color = inks.rgb(*ink);
                     let t = blends.table(color);
                     canvas.blend_rect_through(&mut blends, t, color, (*x0, *y0, *x1, *y1));
-                }
-                _ => {
+                }),
+                _ => span(Span::PaintRects, || {
                     let i = canvas.palette.intern(inks.rgb(*ink));
                     canvas.fill(i, *x0, *y0, *x1, *y1);
-                }
+                }),
             },
             Mark::Text {
                 ink,
@@ -240,10 +241,10 @@ pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
                 em,
                 text,
                 turned,
-            } => {
+            } => span(Span::PaintText, || {
                 let color = inks.rgb(*ink);
                 let Some(cover) = glyphs.cover(text, *em) else {
-                    continue;
+                    return;
                 };
                 let t = blends.table(color);
                 for (u, v, level) in cover.pixels() {
@@ -256,14 +257,14 @@ pub fn paint(scene: &Scene, inks: &Inks) -> Canvas {
                     };
                     canvas.blend_through(&mut blends, t, px, py, color, level);
                 }
-            }
-            Mark::Line { ink, width, points } => {
+            }),
+            Mark::Line { ink, width, points } => span(Span::PaintCurves, || {
                 let color = inks.rgb(*ink);
                 let t = blends.table(color);
                 for (i, level) in line_coverage(points, *width, scene.width, scene.height) {
                     canvas.blend_at(&mut blends, t, i as usize, color, level);
                 }
-            }
+            }),
         }
     }
     canvas

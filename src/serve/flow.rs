@@ -7,6 +7,7 @@ use std::future::Future;
 use std::task::Poll;
 
 use crate::chart::data::seed_for_name;
+use crate::probe::{span, Span};
 use crate::render::{render_within, Refused};
 use crate::serve::data;
 use crate::serve::http::{
@@ -327,7 +328,10 @@ pub async fn handle_with_data<E: ChartStore, K: ChartStore, D: ChartStore, H: Ho
         }
         Route::Random(format) => random_chart(req, format, host, signed).await,
         Route::Chart(name, format) => {
-            match parse_with_cost(format, name, req.query.as_deref(), RouteKind::Named) {
+            let parsed = span(Span::Parse, || {
+                parse_with_cost(format, name, req.query.as_deref(), RouteKind::Named)
+            });
+            match parsed {
                 Ok((spec, spent)) => chart(req, spec, spent, &stores, host, signed).await,
                 Err(e) => Outcome::only(bad_request(req, &e)),
             }
@@ -368,7 +372,7 @@ pub async fn chart<E: ChartStore, K: ChartStore, H: Host>(
     signed: bool,
 ) -> Outcome {
     let (hot, cache, kv) = (stores.hot, stores.cache, stores.kv);
-    let id = identity(&spec);
+    let id = span(Span::Identity, || identity(&spec));
     if not_modified(req, &id.etag, id.last_modified) {
         return Outcome::only(
             validators(Response::new(304), &id)

@@ -92,7 +92,14 @@ pub struct HostState {
     pub fail_shards: bool,
     pub logs: Vec<String>,
     pub limits: StoreLimits,
+    /// Fuel per probe span (`edgechart::probe::Span` as index) since the
+    /// last `clear_spans`, and the fuel left when each open span began.
+    pub spans: [u64; SPANS],
+    pub span_open: [u64; SPANS],
 }
+
+/// How many probe spans the host keeps (`edgechart::probe::Span::ALL`).
+pub const SPANS: usize = 15;
 
 pub fn guest_bytes(caller: &mut Caller<'_, HostState>, ptr: u32, len: u32) -> Vec<u8> {
     let mem = caller
@@ -190,6 +197,31 @@ pub fn linker() -> Linker<HostState> {
         .unwrap();
     linker
         .func_wrap("host", "now_ms", || edgechart::testing::FIXED_NOW_MS)
+        .unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "span_begin",
+            |mut caller: Caller<'_, HostState>, span: u32| {
+                let left = caller.get_fuel().unwrap_or(0);
+                if let Some(open) = caller.data_mut().span_open.get_mut(span as usize) {
+                    *open = left;
+                }
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "span_end",
+            |mut caller: Caller<'_, HostState>, span: u32| {
+                let left = caller.get_fuel().unwrap_or(0);
+                let st = caller.data_mut();
+                if let Some(&open) = st.span_open.get(span as usize) {
+                    st.spans[span as usize] += open.saturating_sub(left);
+                }
+            },
+        )
         .unwrap();
     linker
         .func_wrap(
@@ -350,6 +382,7 @@ impl Harness {
 
         let ptr = alloc.call(&mut *store, req.len() as u32)?;
         memory.write(&mut *store, ptr as usize, req)?;
+        store.data_mut().spans = [0; SPANS];
         let before = store.get_fuel()?;
         let packed = handle.call(&mut *store, (ptr, req.len() as u32))?;
         self.last_fuel = before - store.get_fuel()?;
