@@ -12,8 +12,8 @@ use crate::encode::{csv::csv, json::json, png::encode_png, png::EncodeError, svg
 use crate::probe::{span, Span};
 use crate::raster::canvas::{line_visits, paint, NARROW};
 use crate::spec::cost::{
-    refusal, too_costly, CURVE_BASE, CURVE_PER_VISIT, FADED_NARROW_HALVES, FADED_PER_LAYER,
-    FADED_RECT, FADED_WIDE_BASE, FUEL_MAX,
+    refusal, too_costly, CURVE_BASE, CURVE_OVER_FADED_PER_LAYER, CURVE_PER_VISIT,
+    FADED_NARROW_HALVES, FADED_PER_LAYER, FADED_RECT, FADED_WIDE_BASE, FUEL_MAX,
 };
 use crate::spec::{ChartSpec, Format, ParamError, Theme};
 
@@ -153,7 +153,7 @@ impl PaintWork {
     /// what to change, by what costs most (the faded fills are what
     /// `mode=step` and `mode=stack` do without).
     fn refusal(&self, cost: u64) -> ParamError {
-        let curves = CURVE_BASE * self.lines + CURVE_PER_VISIT * self.line_visits;
+        let curves = self.curve_fuel();
         if self.fuel() - curves > curves {
             refusal(
                 cost,
@@ -172,8 +172,14 @@ impl PaintWork {
         FADED_RECT * self.faded_rects
             + narrow * self.faded_narrow
             + wide * self.faded_wide
-            + CURVE_BASE * self.lines
-            + CURVE_PER_VISIT * self.line_visits
+            + self.curve_fuel()
+    }
+
+    /// The curves' part: per visit, and more over faded bars (each blend
+    /// over a colour of the overlap is new to the palette, which fills).
+    fn curve_fuel(&self) -> u64 {
+        let per_visit = CURVE_PER_VISIT + CURVE_OVER_FADED_PER_LAYER * self.faded_layers;
+        CURVE_BASE * self.lines + per_visit * self.line_visits
     }
 }
 
