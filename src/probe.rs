@@ -5,44 +5,42 @@
 //! (`tests/wasm_harness.rs`, `fuel_by_stage`). Native code gets nothing
 //! to measure with, and the Worker no import: there `span` is its closure.
 
-/// The spans the harness reports, nested as a request runs them.
+/// The spans the harness reports, numbered in report order; a span nests
+/// only in the one [`Span::within`] names, never in itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Span {
-    /// The chart's model: data, bins, summaries, marks, curves.
-    Model = 0,
-    /// The scene: axes, ticks, labels, bars, legend.
-    Layout = 1,
-    /// The PNG's pixels, all marks.
-    Paint = 2,
-    /// The PNG's rectangles (within `Paint`).
-    PaintRects = 3,
-    /// The PNG's text (within `Paint`).
-    PaintText = 4,
-    /// The PNG's curves (within `Paint`): coverage, then blending.
-    PaintCurves = 5,
-    /// The PNG's bytes from its pixels: scanlines, deflate, framing.
-    Encode = 6,
-    /// The SVG, CSV or JSON bytes from the scene or model.
-    Print = 7,
-    /// The PNG's scanlines and which rows repeat (within `Encode`).
-    EncodeRows = 8,
-    /// The LZ77 parse of the scanlines (within `Encode`).
-    EncodeMatch = 9,
-    /// The Huffman codes and the bits (within `Encode`).
-    EncodeHuffman = 10,
-    /// The Adler-32 checksum (within `Encode`).
-    EncodeAdler = 11,
-    /// The query parsed into a spec, and its cost estimated.
-    Parse = 12,
+    /// The query parsed into a spec, and its cost estimated (named charts).
+    Parse = 0,
     /// The spec's identity: its canonical form's digest, the ETag.
-    Identity = 13,
+    Identity = 1,
+    /// The chart's model: data, bins, summaries, marks, curves.
+    Model = 2,
+    /// The scene: axes, ticks, labels, bars, legend.
+    Layout = 3,
     /// The PNG's paint work counted after layout (the budget check).
-    Budget = 14,
+    Budget = 4,
+    /// The PNG's pixels, all marks.
+    Paint = 5,
+    PaintRects = 6,
+    PaintText = 7,
+    /// Coverage, then blending.
+    PaintCurves = 8,
+    /// The PNG's bytes from its pixels: scanlines, deflate, framing.
+    Encode = 9,
+    /// The scanlines and which rows repeat.
+    EncodeRows = 10,
+    /// The LZ77 parse of the scanlines.
+    EncodeMatch = 11,
+    /// The Huffman codes and the bits.
+    EncodeHuffman = 12,
+    EncodeAdler = 13,
+    /// The SVG, CSV or JSON bytes from the scene or model.
+    Print = 14,
 }
 
 impl Span {
-    /// Every span, in the harness's report order.
+    /// Every span, in report order (`ALL[s as usize] == s`).
     pub const ALL: [Span; 15] = [
         Span::Parse,
         Span::Identity,
@@ -61,24 +59,36 @@ impl Span {
         Span::Print,
     ];
 
+    /// The span this one runs inside, if any: its fuel is part of that
+    /// one's.
+    pub fn within(self) -> Option<Span> {
+        match self {
+            Span::PaintRects | Span::PaintText | Span::PaintCurves => Some(Span::Paint),
+            Span::EncodeRows | Span::EncodeMatch | Span::EncodeHuffman | Span::EncodeAdler => {
+                Some(Span::Encode)
+            }
+            _ => None,
+        }
+    }
+
     /// Its name in the report.
     pub fn name(self) -> &'static str {
         match self {
             Span::Parse => "parse",
             Span::Identity => "identity",
-            Span::Budget => "budget check",
             Span::Model => "model",
             Span::Layout => "layout",
+            Span::Budget => "budget check",
             Span::Paint => "paint",
             Span::PaintRects => "paint: rectangles",
             Span::PaintText => "paint: text",
             Span::PaintCurves => "paint: curves",
             Span::Encode => "encode (PNG)",
-            Span::Print => "print (SVG, CSV, JSON)",
             Span::EncodeRows => "encode: scanlines",
             Span::EncodeMatch => "encode: matches",
             Span::EncodeHuffman => "encode: Huffman",
             Span::EncodeAdler => "encode: Adler-32",
+            Span::Print => "print (SVG, CSV, JSON)",
         }
     }
 }
@@ -105,5 +115,20 @@ pub fn span<T>(s: Span, f: impl FnOnce() -> T) -> T {
     {
         let _ = s;
         f()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_listed_by_number_and_nest_one_deep() {
+        for (i, s) in Span::ALL.into_iter().enumerate() {
+            assert_eq!(s as usize, i, "{s:?}");
+            if let Some(outer) = s.within() {
+                assert_eq!(outer.within(), None, "{s:?} in {outer:?}");
+            }
+        }
     }
 }

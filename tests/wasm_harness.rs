@@ -928,35 +928,33 @@ fn fuel_by_stage() {
         for s in Span::ALL.into_iter().filter(|&s| of(s) > 0) {
             println!("    {:<24} {:>11}", s.name(), of(s));
         }
-        let stages: u64 = [
-            Span::Parse,
-            Span::Identity,
-            Span::Model,
-            Span::Layout,
-            Span::Budget,
-            Span::Paint,
-            Span::Encode,
-            Span::Print,
-        ]
-        .map(of)
-        .iter()
-        .sum();
         assert!(
             of(Span::Parse) > 0 && of(Span::Identity) > 0 && of(Span::Model) > 0,
             "{shown}: the parse, identity and model spans"
         );
+        // Each span holds its parts, and the outermost add up to no more
+        // than the request.
+        let parts_of = |outer: Option<Span>| -> u64 {
+            Span::ALL
+                .into_iter()
+                .filter(|s| s.within() == outer)
+                .map(of)
+                .sum()
+        };
+        let stages = parts_of(None);
         assert!(
             stages <= h.last_fuel,
             "{shown}: stages {stages} > {}",
             h.last_fuel
         );
-        let paint = of(Span::PaintRects) + of(Span::PaintText) + of(Span::PaintCurves);
-        assert!(paint <= of(Span::Paint), "{shown}: paint parts {paint}");
-        let encode = of(Span::EncodeRows)
-            + of(Span::EncodeMatch)
-            + of(Span::EncodeHuffman)
-            + of(Span::EncodeAdler);
-        assert!(encode <= of(Span::Encode), "{shown}: encode parts {encode}");
+        for outer in Span::ALL {
+            let parts = parts_of(Some(outer));
+            assert!(
+                parts <= of(outer),
+                "{shown}: {} parts {parts}",
+                outer.name()
+            );
+        }
         if target.contains(".png") {
             assert!(
                 of(Span::Paint) > 0 && of(Span::EncodeMatch) > 0,

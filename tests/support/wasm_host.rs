@@ -92,14 +92,14 @@ pub struct HostState {
     pub fail_shards: bool,
     pub logs: Vec<String>,
     pub limits: StoreLimits,
-    /// Fuel per probe span (`edgechart::probe::Span` as index) since the
-    /// last `clear_spans`, and the fuel left when each open span began.
+    /// Fuel per probe span (`edgechart::probe::Span` as index) in the
+    /// last `handle` call, and the fuel left when each open span began.
     pub spans: [u64; SPANS],
     pub span_open: [u64; SPANS],
 }
 
-/// How many probe spans the host keeps (`edgechart::probe::Span::ALL`).
-pub const SPANS: usize = 15;
+/// How many probe spans the host keeps.
+pub const SPANS: usize = edgechart::probe::Span::ALL.len();
 
 pub fn guest_bytes(caller: &mut Caller<'_, HostState>, ptr: u32, len: u32) -> Vec<u8> {
     let mem = caller
