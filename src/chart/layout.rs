@@ -176,15 +176,107 @@ pub fn layout(model: &Model, spec: &ChartSpec) -> Result<Scene, DrawError> {
     }
     marks::series(&mut scene, model, spec, &frame);
     marks::curves(&mut scene, model, &frame, s);
-    let label_h_gap = label_h + 2 * s;
+    let avoid = legend.as_ref().map(|l| l.boxed(&frame));
     if !compact {
-        marks::rules(&mut scene, model, &frame, label_px, label_h_gap, s);
+        let row = (label_px, label_h + 2 * s);
+        marks::rules(&mut scene, model, &frame, row, avoid, s);
     } else {
-        marks::rules(&mut scene, model, &frame, 0.0, 0, s);
+        marks::rules(&mut scene, model, &frame, (0.0, 0), None, s);
     }
     if let Some(l) = legend {
         l.draw(&mut scene, &frame, s);
     }
     axes::descriptions(&mut scene, &frame, xlabel, ylabel, label_px, (w, h), s);
     Ok(scene)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::scene::Mark;
+    use crate::spec::{parse_as, Format, RouteKind};
+
+    type Boxed = ((i32, i32), (i32, i32));
+
+    fn scene_of(q: &str) -> Scene {
+        let spec = parse_as(Format::Png, "t", Some(q), RouteKind::Named).unwrap();
+        let model = crate::chart::model(&spec, [0; 32], crate::chart::model::Reads::ALL);
+        layout(&model, &spec).unwrap()
+    }
+
+    /// The legend's frame: the one grid-ink rectangle thicker than a line
+    /// both ways (grid lines are a device pixel or `dpr` high).
+    fn legend_box(scene: &Scene, s: i32) -> Boxed {
+        let frames: Vec<Boxed> = scene
+            .marks
+            .iter()
+            .filter_map(|m| match *m {
+                Mark::Rect {
+                    ink: Ink::Grid,
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                } if x1 - x0 > 2 * s && y1 - y0 > 2 * s => Some(((x0, y0), (x1, y1))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(frames.len(), 1, "one legend frame: {frames:?}");
+        frames[0]
+    }
+
+    /// The boxes of the texts that start with one of `names` (mark labels).
+    fn label_boxes(scene: &Scene, names: &[&str]) -> Vec<(String, Boxed)> {
+        scene
+            .marks
+            .iter()
+            .filter_map(|m| match m {
+                Mark::Text { x, y, em, text, .. }
+                    if names.iter().any(|n| text.starts_with(&format!("{n} "))) =>
+                {
+                    let e = measure(text, *em);
+                    Some((text.clone(), ((*x, *y), (x + e.width, y + e.height))))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn meet(((a0, b0), (a1, b1)): Boxed, ((c0, d0), (c1, d1)): Boxed) -> bool {
+        a0 < c1 && c0 < a1 && b0 < d1 && d0 < b1
+    }
+
+    /// Mark labels are drawn before the legend, which would cover them: each
+    /// keeps clear of the legend's box, and of every other label. The data
+    /// put the marks under the legend's corner (a right tail, so the
+    /// legend takes the upper right where the means and p95 sit, or the left).
+    #[test]
+    fn mark_labels_keep_clear_of_the_legend() {
+        let names = ["mean", "median", "p95", "p5"];
+        let cases = [
+            // Two right-skewed series: the marks crowd the upper right.
+            "values=1,1,1,2,2,3,50,60,70,80,90,95,99|2,2,3,3,4,60,70,85,92,99&labels=first+series|second+series&marks=mean,median,p95&bins=10",
+            // Many series and marks at dpr 2 and 3, narrow canvas.
+            "values=5,6,7,8,9,9,9,9|1,2,3|7,8,9,9,9,9,9,9&labels=a|b|c&marks=mean,median,p5,p95&w=320&h=240&dpr=2",
+            "values=90,91,92,93,94,95,96,97,98,99|80,85,90,95,99,99,99|70,99,99,99&labels=alpha|beta|gamma&marks=mean,p95&mode=stack&dpr=3&w=400&h=300",
+            "values=1,2,3,4,99,99,99,99|1,2,99,99,99,99&labels=left+heavy|also&marks=mean,median,p5,p95&mode=side",
+        ];
+        for q in cases {
+            let spec = parse_as(Format::Png, "t", Some(q), RouteKind::Named).unwrap();
+            let s = spec.dpr as i32;
+            let scene = scene_of(q);
+            let legend = legend_box(&scene, s);
+            let labels = label_boxes(&scene, &names);
+            assert!(!labels.is_empty(), "{q}: labels drawn");
+            for (i, (text, b)) in labels.iter().enumerate() {
+                assert!(
+                    !meet(*b, legend),
+                    "{q}: {text:?} {b:?} under the legend {legend:?}"
+                );
+                for (other, c) in &labels[i + 1..] {
+                    assert!(!meet(*b, *c), "{q}: {text:?} meets {other:?}");
+                }
+            }
+        }
+    }
 }

@@ -157,11 +157,29 @@ pub fn curves(scene: &mut Scene, model: &Model, f: &Frame, s: i32) {
     }
 }
 
+/// A box in device pixels: its top-left and bottom-right corners (exclusive).
+pub type Boxed = ((i32, i32), (i32, i32));
+
+/// Whether two boxes share a pixel.
+fn overlaps(((ax0, ay0), (ax1, ay1)): Boxed, ((bx0, by0), (bx1, by1)): Boxed) -> bool {
+    ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1
+}
+
 /// The reference lines: one per series and mark in the series' line ink
 /// (a fixed number once, in the foreground), each labelled with its name
 /// and value at the top of the plot, one label per row so none overlaps.
+/// A label keeps clear of `avoid` (the legend's box, drawn over it later):
+/// it takes the line's other side, or else the first row below the box.
 /// `em` 0 draws no labels (a sparkline).
-pub fn rules(scene: &mut Scene, model: &Model, f: &Frame, em: f32, row_h: i32, s: i32) {
+pub fn rules(
+    scene: &mut Scene,
+    model: &Model,
+    f: &Frame,
+    (em, row_h): (f32, i32),
+    avoid: Option<Boxed>,
+    s: i32,
+) {
+    let first = f.top() + 2 * s;
     let mut row = 0;
     let mut fixed_done = std::collections::HashSet::new();
     for (k, series) in model.series.iter().enumerate() {
@@ -189,18 +207,32 @@ pub fn rules(scene: &mut Scene, model: &Model, f: &Frame, em: f32, row_h: i32, s
             } else {
                 format!("{name} {}", readable(*x))
             };
-            let y = f.top() + 2 * s + row * row_h;
+            let e = measure(&label, em);
+            let boxed = |x: i32, y: i32| ((x - s, y), (x + e.width + s, y + e.height));
+            let clear = |x: i32, y: i32| avoid.is_none_or(|a| !overlaps(boxed(x, y), a));
+            let (right, left) = (px + 3 * s, px - 3 * s - e.width);
+            let sides = if right + e.width <= f.right() {
+                [right, left]
+            } else {
+                [left, right]
+            };
+            let mut y = first + row * row_h;
+            let inside = |x: i32| x - s >= f.left() && x + e.width + s <= f.right();
+            let usable = |x: i32| clear(x, y) && (x == sides[0] || inside(x));
+            let x = match sides.into_iter().find(|&x| usable(x)) {
+                Some(x) => x,
+                None => {
+                    // Both sides meet the legend: the first row below it.
+                    let below = avoid.map_or(y, |((_, _), (_, b))| b + s);
+                    row = row.max((below - first + row_h - 1).div_euclid(row_h));
+                    y = first + row * row_h;
+                    sides[0]
+                }
+            };
             row += 1;
             if y + row_h > f.bottom() {
                 continue;
             }
-            let e = measure(&label, em);
-            let right_side = px + 3 * s + e.width <= f.right();
-            let x = if right_side {
-                px + 3 * s
-            } else {
-                px - 3 * s - e.width
-            };
             scene.fill(Ink::Background, (x - s, y), (x + e.width + s, y + e.height));
             scene.text(ink, x, y, em, &label);
         }
@@ -303,14 +335,19 @@ impl Legend {
         needed.min(y.0 + 2.0 * (y.1 - y.0)).max(y.1)
     }
 
-    /// Draws the legend in its corner of the plot.
-    pub fn draw(self, scene: &mut Scene, f: &Frame, s: i32) {
+    /// The legend's box in its corner of the plot.
+    pub fn boxed(&self, f: &Frame) -> Boxed {
         let x = match self.corner {
             Corner::Right => f.right() - self.pad - self.width,
             Corner::Left => f.left() + self.pad,
         };
         let y = f.top() + self.pad;
-        let (x1, y1) = (x + self.width, y + self.height);
+        ((x, y), (x + self.width, y + self.height))
+    }
+
+    /// Draws the legend in its corner of the plot.
+    pub fn draw(self, scene: &mut Scene, f: &Frame, s: i32) {
+        let ((x, y), (x1, y1)) = self.boxed(f);
         scene.fill(Ink::Grid, (x, y), (x1, y1));
         scene.fill(Ink::Background, (x + s, y + s), (x1 - s, y1 - s));
         let swatch = self.line_h - 4 * s;
