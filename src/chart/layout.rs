@@ -127,8 +127,10 @@ pub fn layout(model: &Model, spec: &ChartSpec) -> Result<Scene, DrawError> {
         let backend = SceneBackend { scene: &mut scene };
         let root = backend.into_drawing_area();
         let fg = Ink::Foreground.tag();
+        // The family as a value, not "sans-serif": plotters lowercases a
+        // name, which links Unicode's case tables (12 KB) into the Worker.
         let label_style =
-            TextStyle::from(("sans-serif", f64::from(label_px)).into_font()).color(&fg);
+            TextStyle::from((FontFamily::SansSerif, f64::from(label_px)).into_font()).color(&fg);
 
         let mut builder = ChartBuilder::on(&root);
         if compact {
@@ -141,7 +143,8 @@ pub fn layout(model: &Model, spec: &ChartSpec) -> Result<Scene, DrawError> {
         }
         if !compact && !title.is_empty() {
             let title_style =
-                TextStyle::from(("sans-serif", f64::from(title_px)).into_font()).color(&fg);
+                TextStyle::from((FontFamily::SansSerif, f64::from(title_px)).into_font())
+                    .color(&fg);
             builder.caption(&title, title_style);
         }
         let mut chart = builder.build_cartesian_2d(
