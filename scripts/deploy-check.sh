@@ -3,7 +3,7 @@
 # wrangler builds the Worker and reads wrangler.toml with `deploy --dry-run`;
 # this fails unless the KV namespace, the rate limiting binding and the
 # assets are accepted, unless the upload (gzipped) is under the free
-# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 790 KB
+# plan's 3 MB, and unless the Worker's .wasm, gzip -9, is at most 775 KB
 # (the budget with every format, POST /data and the shaper in). Prints the sizes. Part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +29,10 @@ wasm_gz=$(gzip -9 -c build/index_bg.wasm | wc -c)
 # a URL (three body parsers, the data flow, serde_json's deserializer for
 # bodies) made it 372,482, 380,000 until renderer 10. Text in every script
 # (harfrust and read-fonts, unicode-bidi, grapheme clusters, the shard
-# table) made it 776,076: the issue's goal is 650,000, missed; 790,000 now,
-# so that growth is seen. The size counts against cold starts (issue 18
-# weighs it); see README, Benchmark.
-wasm_budget=790000
+# table) made it 776,076: the issue's goal is 650,000, missed; 790,000
+# until 2026-12-03, when plotters stopped linking Unicode's case tables
+# (767,372); 775,000 now, so that growth is seen. The size counts against
+# cold starts (issue 18 weighs it); see README, Benchmark.
+wasm_budget=775000
 [ "$wasm_gz" -le "$wasm_budget" ] || fail "the Worker .wasm is $wasm_gz bytes gzipped, over its budget of $wasm_budget"
 echo "deploy-check: the Worker .wasm is $(wc -c <build/index_bg.wasm) bytes, $wasm_gz gzipped (budget $wasm_budget)"
