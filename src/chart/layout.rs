@@ -228,18 +228,31 @@ mod tests {
         frames[0]
     }
 
-    /// The boxes of the texts that start with one of `names` (mark labels).
-    fn label_boxes(scene: &Scene, names: &[&str]) -> Vec<(String, Boxed)> {
+    /// The boxes of the texts that start with one of `names` (mark labels),
+    /// with where in the scene each is drawn.
+    fn label_boxes(scene: &Scene, names: &[&str]) -> Vec<(String, Boxed, usize)> {
         scene
             .marks
             .iter()
-            .filter_map(|m| match m {
+            .enumerate()
+            .filter_map(|(i, m)| match m {
                 Mark::Text { x, y, em, text, .. }
                     if names.iter().any(|n| text.starts_with(&format!("{n} "))) =>
                 {
                     let e = measure(text, *em);
-                    Some((text.clone(), ((*x, *y), (x + e.width, y + e.height))))
+                    Some((text.clone(), ((*x, *y), (x + e.width, y + e.height)), i))
                 }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The rectangles drawn after mark `i`.
+    fn rects_after(scene: &Scene, i: usize) -> Vec<Boxed> {
+        scene.marks[i + 1..]
+            .iter()
+            .filter_map(|m| match *m {
+                Mark::Rect { x0, y0, x1, y1, .. } => Some(((x0, y0), (x1, y1))),
                 _ => None,
             })
             .collect()
@@ -250,11 +263,12 @@ mod tests {
     }
 
     /// Mark labels are drawn before the legend, which would cover them: each
-    /// keeps clear of the legend's box, and of every other label. The data
+    /// keeps clear of the legend's box, and of every other label, and no
+    /// line is drawn over one. The data
     /// put the marks under the legend's corner (a right tail, so the
     /// legend takes the upper right where the means and p95 sit, or the left).
     #[test]
-    fn mark_labels_keep_clear_of_the_legend() {
+    fn mark_labels_keep_clear_of_the_legend_and_the_lines() {
         let names = ["mean", "median", "p95", "p5"];
         let cases = [
             // Two right-skewed series: the marks crowd the upper right.
@@ -271,13 +285,17 @@ mod tests {
             let legend = legend_box(&scene, s);
             let labels = label_boxes(&scene, &names);
             assert!(!labels.is_empty(), "{q}: labels drawn");
-            for (i, (text, b)) in labels.iter().enumerate() {
+            for (i, (text, b, at)) in labels.iter().enumerate() {
                 assert!(
                     !meet(*b, legend),
                     "{q}: {text:?} {b:?} under the legend {legend:?}"
                 );
-                for (other, c) in &labels[i + 1..] {
+                for (other, c, _) in &labels[i + 1..] {
                     assert!(!meet(*b, *c), "{q}: {text:?} meets {other:?}");
+                }
+                // Nothing is painted over a label: no later line crosses it.
+                for r in rects_after(&scene, *at) {
+                    assert!(!meet(*b, r), "{q}: {text:?} {b:?} is crossed by {r:?}");
                 }
             }
         }

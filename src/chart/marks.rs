@@ -168,8 +168,10 @@ fn overlaps(((ax0, ay0), (ax1, ay1)): Boxed, ((bx0, by0), (bx1, by1)): Boxed) ->
 /// The reference lines: one per series and mark in the series' line ink
 /// (a fixed number once, in the foreground), each labelled with its name
 /// and value at the top of the plot, one label per row so none overlaps.
-/// A label keeps clear of `avoid` (the legend's box, drawn over it later):
-/// it takes the line's other side, or else the first row below the box.
+/// The labels go on after all the lines, so none is crossed by another
+/// series' line. A label keeps clear of `avoid` (the legend's box, drawn
+/// over it later): it takes the line's other side, or else the first row
+/// below the box.
 /// `em` 0 draws no labels (a sparkline).
 pub fn rules(
     scene: &mut Scene,
@@ -181,6 +183,8 @@ pub fn rules(
 ) {
     let first = f.top() + 2 * s;
     let mut row = 0;
+    // Drawn after every line, so that no later line crosses a label.
+    let mut labels = Vec::new();
     let mut fixed_done = std::collections::HashSet::new();
     for (k, series) in model.series.iter().enumerate() {
         for (name, x) in &series.marks {
@@ -233,9 +237,12 @@ pub fn rules(
             if y + row_h > f.bottom() {
                 continue;
             }
-            scene.fill(Ink::Background, (x - s, y), (x + e.width + s, y + e.height));
-            scene.text(ink, x, y, em, &label);
+            labels.push((ink, (x, y), e.width, e.height, label));
         }
+    }
+    for (ink, (x, y), width, height, label) in labels {
+        scene.fill(Ink::Background, (x - s, y), (x + width + s, y + height));
+        scene.text(ink, x, y, em, &label);
     }
 }
 
