@@ -44,9 +44,10 @@ impl ChartStore for MemoryStore {
 pub struct FixedHost(pub [u8; 32]);
 
 /// The instant a [`FixedHost`] (and the wasmtime harness's host) reads:
-/// 2026-12-02T12:00:00Z (after the last release), so `Date` is plausible
-/// and the same on every run.
-pub const FIXED_NOW_MS: f64 = 1_796_212_800_000.0;
+/// 20 hours after the renderer's release (2026-12-04T12:00:00Z for
+/// renderer 11), so `Date` is never before a chart's `Last-Modified`,
+/// whatever row `RELEASES` gains, and is the same on every run.
+pub const FIXED_NOW_MS: f64 = (crate::spec::identity::RENDERER_RELEASED + 72_000) as f64 * 1000.0;
 
 impl Host for FixedHost {
     fn now_ms(&self) -> f64 {
