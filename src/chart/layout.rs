@@ -128,7 +128,7 @@ pub fn layout(model: &Model, spec: &ChartSpec) -> Result<Scene, DrawError> {
         let root = backend.into_drawing_area();
         let fg = Ink::Foreground.tag();
         // The family as a value, not "sans-serif": plotters lowercases a
-        // name, which links Unicode's case tables (12 KB) into the Worker.
+        // name, which links Unicode's case tables (13 KB) into the Worker.
         let label_style =
             TextStyle::from((FontFamily::SansSerif, f64::from(label_px)).into_font()).color(&fg);
 
@@ -196,10 +196,9 @@ pub fn layout(model: &Model, spec: &ChartSpec) -> Result<Scene, DrawError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::marks::{overlaps as meet, Boxed};
     use crate::chart::scene::Mark;
     use crate::spec::{parse_as, Format, RouteKind};
-
-    type Boxed = ((i32, i32), (i32, i32));
 
     fn scene_of(q: &str) -> Scene {
         let spec = parse_as(Format::Png, "t", Some(q), RouteKind::Named).unwrap();
@@ -258,15 +257,11 @@ mod tests {
             .collect()
     }
 
-    fn meet(((a0, b0), (a1, b1)): Boxed, ((c0, d0), (c1, d1)): Boxed) -> bool {
-        a0 < c1 && c0 < a1 && b0 < d1 && d0 < b1
-    }
-
     /// Mark labels are drawn before the legend, which would cover them: each
-    /// keeps clear of the legend's box, and of every other label, and no
-    /// line is drawn over one. The data
-    /// put the marks under the legend's corner (a right tail, so the
-    /// legend takes the upper right where the means and p95 sit, or the left).
+    /// keeps clear of the legend's box and of every other label, and no
+    /// line is drawn over one. The data put the marks under the legend's
+    /// corner (a right tail, so the legend takes the upper right where the
+    /// means and p95 sit, or the left).
     #[test]
     fn mark_labels_keep_clear_of_the_legend_and_the_lines() {
         let names = ["mean", "median", "p95", "p5"];

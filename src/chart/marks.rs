@@ -161,7 +161,7 @@ pub fn curves(scene: &mut Scene, model: &Model, f: &Frame, s: i32) {
 pub type Boxed = ((i32, i32), (i32, i32));
 
 /// Whether two boxes share a pixel.
-fn overlaps(((ax0, ay0), (ax1, ay1)): Boxed, ((bx0, by0), (bx1, by1)): Boxed) -> bool {
+pub(crate) fn overlaps(((ax0, ay0), (ax1, ay1)): Boxed, ((bx0, by0), (bx1, by1)): Boxed) -> bool {
     ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1
 }
 
@@ -237,11 +237,11 @@ pub fn rules(
             if y + row_h > f.bottom() {
                 continue;
             }
-            labels.push((ink, (x, y), e.width, e.height, label));
+            labels.push((ink, (x, y), boxed(x, y), label));
         }
     }
-    for (ink, (x, y), width, height, label) in labels {
-        scene.fill(Ink::Background, (x - s, y), (x + width + s, y + height));
+    for (ink, (x, y), (from, to), label) in labels {
+        scene.fill(Ink::Background, from, to);
         scene.text(ink, x, y, em, &label);
     }
 }

@@ -23,7 +23,7 @@ pub const RELEASES: &[(u32, u64)] = &[
     (8, 1_795_507_200),  // 2026-11-24T08:00:00Z: formats: the format joins the identity
     (9, 1_796_112_000),  // 2026-12-01T08:00:00Z: the vocabulary: series, rules, norms, marks, KDE
     (10, 1_796_140_800), // 2026-12-01T16:00:00Z: text in every script: shaping, bidi, font shards
-    (11, 1_796_313_600), // 2026-12-03T16:00:00Z: mark labels keep clear of the legend
+    (11, 1_796_313_600), // 2026-12-03T16:00:00Z: mark labels clear of the legend, over the lines
 ];
 
 /// The renderer in this build.
