@@ -2,8 +2,11 @@
 //! at most 16 entries (most charts: one series, text), 8-bit otherwise
 //! (several series, overlaps, curves); no row filters (the PNG spec's
 //! advice for palette images; the compressor finds the row above by
-//! itself), compressed by [`crate::encode::deflate`] and framed by the png
-//! crate.
+//! itself), compressed by [`crate::encode::deflate`] and framed here: four
+//! chunks (IHDR, PLTE, IDAT, IEND) need a length, a tag and a CRC each, and
+//! writing them here rather than through the png crate keeps its encoder
+//! and crc32fast's 16 KB of tables out of the Worker (the png crate stays
+//! the tests' independent decoder).
 
 use crate::encode::{deflate, wide};
 use crate::probe::{span, Span};
@@ -12,11 +15,8 @@ use crate::raster::canvas::Canvas;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodeError(pub String);
 
-impl From<png::EncodingError> for EncodeError {
-    fn from(e: png::EncodingError) -> Self {
-        EncodeError(e.to_string())
-    }
-}
+/// The largest width or height a PNG may declare (2^31 - 1).
+const DIMENSION_MAX: u32 = i32::MAX as u32;
 
 /// Bytes per scanline of a `width`-pixel row: the filter byte, then two
 /// 4-bit samples a byte. It is also how far back the same byte of the row
@@ -113,21 +113,74 @@ pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
             lines8(&canvas.pixels, width)
         }
     });
+    if canvas.width == 0 || canvas.height == 0 {
+        return Err(EncodeError(format!(
+            "a PNG cannot be {}x{} pixels",
+            canvas.width, canvas.height
+        )));
+    }
+    if canvas.width > DIMENSION_MAX || canvas.height > DIMENSION_MAX {
+        return Err(EncodeError(format!(
+            "a PNG is at most {DIMENSION_MAX} pixels a side"
+        )));
+    }
     let idat = deflate::zlib_rows(&lines.bytes, lines.len, &lines.repeats);
-    let mut out = Vec::with_capacity(idat.len() + 128);
-    let mut enc = png::Encoder::new(&mut out, canvas.width, canvas.height);
-    enc.set_color(png::ColorType::Indexed);
-    enc.set_depth(if four {
-        png::BitDepth::Four
-    } else {
-        png::BitDepth::Eight
-    });
-    enc.set_palette(canvas.palette.colors.concat());
-    let mut writer = enc.write_header()?;
-    writer.write_chunk(png::chunk::IDAT, &idat)?;
-    writer.finish()?;
+    let palette = canvas.palette.colors.concat();
+    let mut out = Vec::with_capacity(idat.len() + palette.len() + 64);
+    out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut header = [0u8; 13];
+    header[..4].copy_from_slice(&canvas.width.to_be_bytes());
+    header[4..8].copy_from_slice(&canvas.height.to_be_bytes());
+    // Bit depth, colour type 3 (indexed), deflate, adaptive filters (each
+    // row says none), no interlace.
+    header[8..].copy_from_slice(&[if four { 4 } else { 8 }, 3, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"PLTE", &palette);
+    chunk(&mut out, b"IDAT", &idat);
+    chunk(&mut out, b"IEND", &[]);
     Ok(out)
 }
+
+/// Appends one chunk: its length, tag, data and the CRC of tag and data.
+fn chunk(out: &mut Vec<u8>, tag: &[u8; 4], data: &[u8]) {
+    let len = u32::try_from(data.len()).expect("a chunk is under 4 GiB");
+    out.extend_from_slice(&len.to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(tag);
+    out.extend_from_slice(data);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// CRC-32 (ISO 3309, the PNG spec's Annex D) a byte at a time through one
+/// 1 KB table: a chart's chunks are its compressed bytes, a few KB.
+fn crc32(bytes: &[u8]) -> u32 {
+    !bytes.iter().fold(!0u32, |c, &b| {
+        CRC_TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8)
+    })
+}
+
+/// `CRC_TABLE[n]`: the CRC register after shifting the byte `n` through
+/// the reflected polynomial 0xEDB88320, computed at compile time.
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut n = 0;
+    while n < 256 {
+        let mut c = n as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 == 1 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        table[n] = c;
+        n += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -255,6 +308,34 @@ mod tests {
                 assert_eq!(lines.repeats[y], same, "{w}x{h} row {y}");
                 assert_eq!(lines8(&px, w).repeats[y], same);
             }
+        }
+    }
+
+    /// The CRC's check value (the CRC catalogue's CRC-32/ISO-HDLC), and
+    /// the chunks' CRCs as the png crate's decoder verifies them.
+    #[test]
+    fn crc_is_the_png_specs() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+        let c = Canvas::new(3, 2, palette(Colors::Light));
+        let bytes = encode_png(&c).unwrap();
+        let dec = png::Decoder::new(std::io::Cursor::new(&bytes));
+        let mut reader = dec.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut buf).unwrap();
+        reader.finish().unwrap();
+        // Flipping a bit of the header's width fails its CRC.
+        let mut broken = bytes.clone();
+        broken[8 + 8 + 3] ^= 1;
+        let dec = png::Decoder::new(std::io::Cursor::new(&broken));
+        assert!(dec.read_info().is_err(), "a corrupt IHDR must not decode");
+    }
+
+    #[test]
+    fn empty_canvases_are_refused() {
+        for (w, h) in [(0, 1), (1, 0), (0, 0)] {
+            let c = Canvas::new(w, h, palette(Colors::Light));
+            assert!(encode_png(&c).is_err(), "{w}x{h}");
         }
     }
 
