@@ -104,15 +104,6 @@ pub fn scanlines8(pixels: &[u8], width: usize) -> Vec<u8> {
 
 /// Encodes the canvas as a PNG.
 pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
-    let width = canvas.width as usize;
-    let four = canvas.palette.colors.len() <= 16;
-    let lines = span(Span::EncodeRows, || {
-        if four {
-            lines4(&canvas.pixels, width)
-        } else {
-            lines8(&canvas.pixels, width)
-        }
-    });
     if canvas.width == 0 || canvas.height == 0 {
         return Err(EncodeError(format!(
             "a PNG cannot be {}x{} pixels",
@@ -124,6 +115,15 @@ pub fn encode_png(canvas: &Canvas) -> Result<Vec<u8>, EncodeError> {
             "a PNG is at most {DIMENSION_MAX} pixels a side"
         )));
     }
+    let width = canvas.width as usize;
+    let four = canvas.palette.colors.len() <= 16;
+    let lines = span(Span::EncodeRows, || {
+        if four {
+            lines4(&canvas.pixels, width)
+        } else {
+            lines8(&canvas.pixels, width)
+        }
+    });
     let idat = deflate::zlib_rows(&lines.bytes, lines.len, &lines.repeats);
     let palette = canvas.palette.colors.concat();
     let mut out = Vec::with_capacity(idat.len() + palette.len() + 64);
