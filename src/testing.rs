@@ -44,8 +44,8 @@ impl ChartStore for MemoryStore {
 pub struct FixedHost(pub [u8; 32]);
 
 /// The instant a [`FixedHost`] (and the wasmtime harness's host) reads:
-/// 20 hours after the renderer's release (2026-12-04T12:00:00Z for
-/// renderer 11), so `Date` is never before a chart's `Last-Modified`,
+/// 20 hours after the renderer's release (2026-12-04T22:00:00Z for
+/// renderer 12), so `Date` is never before a chart's `Last-Modified`,
 /// whatever row `RELEASES` gains, and is the same on every run.
 pub const FIXED_NOW_MS: f64 = (crate::spec::identity::RENDERER_RELEASED + 72_000) as f64 * 1000.0;
 

@@ -69,6 +69,8 @@ const CASES: &[(&str, &str)] = &[
     ("density-kde-marks", "/charts/d.svg?n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
     ("density-kde-marks", "/charts/d.csv?n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
     ("density-kde-marks", "/charts/d.json?n=2000&norm=density&kde=1&marks=mean,p5,p95&bins=40"),
+    ("marks-close", "/charts/m.png?values=1,2,3,4,5,6,7,8,9,20&marks=median,mean,p5,p95&dpr=2"),
+    ("marks-close", "/charts/m.svg?values=1,2,3,4,5|1.1,2,3,4,5.1&labels=a|b&marks=mean,median"),
     ("cumulative", "/charts/c.png?n=500&cumulative=1&norm=percent&mode=step&bins=30"),
     ("cumulative", "/charts/c.csv?n=500&cumulative=-1&norm=probability&bins=10"),
     ("prebinned", "/charts/p.png?counts=3,8,15,22,18,9,4|1,4,9,18,25,20,8&edges=0,10,20,30,40,50,60,80&labels=us|eu&xlabel=latency+(ms)"),

@@ -257,6 +257,59 @@ mod tests {
             .collect()
     }
 
+    /// The mark lines: the full-height rectangles a device pixel or `dpr`
+    /// wide (bars are wider, grid lines are flat).
+    fn mark_lines(scene: &Scene, f_top: i32, s: i32) -> Vec<Boxed> {
+        scene
+            .marks
+            .iter()
+            .filter_map(|m| match *m {
+                Mark::Rect { x0, y0, x1, y1, .. }
+                    if x1 - x0 == s && y0 == f_top && y1 - y0 > 20 * s =>
+                {
+                    Some(((x0, y0), (x1, y1)))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A label's box (the background drawn under it) hides no other mark's
+    /// line when one side of its own line is clear: a mean and a median a
+    /// few pixels apart put the mean's label on the left. Each case has
+    /// marks closer than a label is wide, at dpr 1, 2 and 3.
+    #[test]
+    fn mark_labels_hide_no_other_line() {
+        let names = ["mean", "median", "p5", "p95"];
+        let cases = [
+            // A right tail: the median (5.5) a label's width left of the mean (6.5).
+            "values=1,2,3,4,5,6,7,8,9,20&marks=median,mean,p5,p95",
+            "values=1,2,3,4,5,6,7,8,9,30&marks=median,mean&dpr=2",
+            "values=1,2,3,4,5,6,7,8,9,10,10.5&marks=median,mean,p95&dpr=3&w=500&h=300",
+            // Two series whose means are a few pixels apart.
+            "values=1,2,3,4,5|1.1,2,3,4,5.1&labels=a|b&marks=mean",
+        ];
+        let mut hidden = Vec::new();
+        for q in cases {
+            let spec = parse_as(Format::Png, "t", Some(q), RouteKind::Named).unwrap();
+            let s = spec.dpr as i32;
+            let scene = scene_of(q);
+            let labels = label_boxes(&scene, &names);
+            assert!(labels.len() >= 2, "{q}: labels drawn: {labels:?}");
+            let top = labels.iter().map(|l| l.1 .0 .1).min().unwrap() - 2 * s;
+            let lines = mark_lines(&scene, top, s);
+            assert!(lines.len() >= 2, "{q}: mark lines found: {lines:?}");
+            for (text, ((x0, y0), (x1, y1)), _) in &labels {
+                // The background box: a device pixel wider each side.
+                let b = ((x0 - s, *y0), (x1 + s, *y1));
+                for l in lines.iter().filter(|l| meet(b, **l)) {
+                    hidden.push(format!("{q}: {text:?} {b:?} hides the line {l:?}"));
+                }
+            }
+        }
+        assert!(hidden.is_empty(), "{hidden:#?}");
+    }
+
     /// Mark labels are drawn before the legend, which would cover them: each
     /// keeps clear of the legend's box and of every other label, and no
     /// line is drawn over one. The data put the marks under the legend's

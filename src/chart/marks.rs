@@ -169,9 +169,11 @@ pub(crate) fn overlaps(((ax0, ay0), (ax1, ay1)): Boxed, ((bx0, by0), (bx1, by1))
 /// (a fixed number once, in the foreground), each labelled with its name
 /// and value at the top of the plot, one label per row so none overlaps.
 /// The labels go on after all the lines, so none is crossed by another
-/// series' line. A label keeps clear of `avoid` (the legend's box, drawn
-/// over it later): it takes the line's other side, or else the first row
-/// below the box.
+/// series' line; a label's box takes the side of its line where it hides
+/// no other mark's line (two marks a few pixels apart, a mean beside a
+/// median). A label keeps clear of `avoid` (the legend's box, drawn over
+/// it later): it takes the line's other side, or else the first row below
+/// the box.
 /// `em` 0 draws no labels (a sparkline).
 pub fn rules(
     scene: &mut Scene,
@@ -181,10 +183,9 @@ pub fn rules(
     avoid: Option<Boxed>,
     s: i32,
 ) {
-    let first = f.top() + 2 * s;
-    let mut row = 0;
-    // Drawn after every line, so that no later line crosses a label.
-    let mut labels = Vec::new();
+    // The lines first, each with its ink, pixel column and label; a
+    // label's place depends on every line.
+    let mut lines = Vec::new();
     let mut fixed_done = std::collections::HashSet::new();
     for (k, series) in model.series.iter().enumerate() {
         for (name, x) in &series.marks {
@@ -203,42 +204,65 @@ pub fn rules(
             }
             let px = f.px(u, f.y.0).0;
             scene.fill(ink, (px - s / 2, f.top()), (px - s / 2 + s, f.bottom()));
-            if em <= 0.0 {
-                continue;
-            }
-            let label = if fixed {
+            let label = if em <= 0.0 {
+                String::new()
+            } else if fixed {
                 readable(*x)
             } else {
                 format!("{name} {}", readable(*x))
             };
-            let e = measure(&label, em);
-            let boxed = |x: i32, y: i32| ((x - s, y), (x + e.width + s, y + e.height));
-            let clear = |x: i32, y: i32| avoid.is_none_or(|a| !overlaps(boxed(x, y), a));
-            let (right, left) = (px + 3 * s, px - 3 * s - e.width);
-            let sides = if right + e.width <= f.right() {
-                [right, left]
-            } else {
-                [left, right]
-            };
-            let mut y = first + row * row_h;
-            let inside = |x: i32| x - s >= f.left() && x + e.width + s <= f.right();
-            let usable = |x: i32| clear(x, y) && (x == sides[0] || inside(x));
-            let x = match sides.into_iter().find(|&x| usable(x)) {
-                Some(x) => x,
-                None => {
-                    // Both sides meet the legend: the first row below it.
-                    let below = avoid.map_or(y, |((_, _), (_, b))| b + s);
-                    row = row.max((below - first + row_h - 1).div_euclid(row_h));
-                    y = first + row * row_h;
-                    sides[0]
-                }
-            };
-            row += 1;
-            if y + row_h > f.bottom() {
-                continue;
-            }
-            labels.push((ink, (x, y), boxed(x, y), label));
+            lines.push((ink, px, label));
         }
+    }
+    if em <= 0.0 {
+        return;
+    }
+    // Each line's columns, [from, to).
+    let spans: Vec<(i32, i32)> = lines
+        .iter()
+        .map(|&(_, px, _)| (px - s / 2, px - s / 2 + s))
+        .collect();
+    let first = f.top() + 2 * s;
+    let mut row = 0;
+    // Drawn after every line, so that no later line crosses a label.
+    let mut labels = Vec::new();
+    for (ink, px, label) in lines {
+        let e = measure(&label, em);
+        let boxed = |x: i32, y: i32| ((x - s, y), (x + e.width + s, y + e.height));
+        let clear = |x: i32, y: i32| avoid.is_none_or(|a| !overlaps(boxed(x, y), a));
+        // Whether the box starting at `x` hides no line (its own never
+        // meets it: the label stands 3 pixels off).
+        let unlined = |x: i32| {
+            spans
+                .iter()
+                .all(|&(a, b)| !(a < x + e.width + s && x - s < b))
+        };
+        let (right, left) = (px + 3 * s, px - 3 * s - e.width);
+        let sides = if right + e.width <= f.right() {
+            [right, left]
+        } else {
+            [left, right]
+        };
+        let mut y = first + row * row_h;
+        let inside = |x: i32| x - s >= f.left() && x + e.width + s <= f.right();
+        let usable = |x: i32| clear(x, y) && (x == sides[0] || inside(x));
+        let best = (sides.into_iter().find(|&x| usable(x) && unlined(x)))
+            .or_else(|| sides.into_iter().find(|&x| usable(x)));
+        let x = match best {
+            Some(x) => x,
+            None => {
+                // Both sides meet the legend: the first row below it.
+                let below = avoid.map_or(y, |((_, _), (_, b))| b + s);
+                row = row.max((below - first + row_h - 1).div_euclid(row_h));
+                y = first + row * row_h;
+                sides[0]
+            }
+        };
+        row += 1;
+        if y + row_h > f.bottom() {
+            continue;
+        }
+        labels.push((ink, (x, y), boxed(x, y), label));
     }
     for (ink, (x, y), (from, to), label) in labels {
         scene.fill(Ink::Background, from, to);

@@ -24,6 +24,7 @@ pub const RELEASES: &[(u32, u64)] = &[
     (9, 1_796_112_000),  // 2026-12-01T08:00:00Z: the vocabulary: series, rules, norms, marks, KDE
     (10, 1_796_140_800), // 2026-12-01T16:00:00Z: text in every script: shaping, bidi, font shards
     (11, 1_796_313_600), // 2026-12-03T16:00:00Z: mark labels clear of the legend, over the lines
+    (12, 1_796_349_600), // 2026-12-04T02:00:00Z: a mark label hides no other mark's line
 ];
 
 /// The renderer in this build.
