@@ -310,6 +310,41 @@ mod tests {
         assert!(hidden.is_empty(), "{hidden:#?}");
     }
 
+    /// Labels that fit side by side share the top row, above the bars (a
+    /// row each would put the later ones over the tallest bars, hiding
+    /// their tops); one that meets a label of the row takes the next row
+    /// with room, so crowded labels still share rows.
+    #[test]
+    fn mark_labels_share_rows_when_they_fit() {
+        let names = ["mean", "median", "p5", "p45", "p55", "p95"];
+        let spread = "values=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20";
+        // (query, labels, most rows)
+        for (q, count, rows) in [
+            (format!("{spread}&marks=p5,mean,p95"), 3, 1),
+            (format!("{spread}&marks=p5,mean,p95&dpr=2"), 3, 1),
+            (
+                format!("{spread}&marks=p5,mean,p95&dpr=3&w=900&h=400"),
+                3,
+                1,
+            ),
+            // The median on the mean: its label takes the line's left.
+            (format!("{spread}&marks=p5,mean,median,p95"), 4, 1),
+            // Four marks within two units: not one row, not four.
+            (format!("{spread}&marks=mean,median,p45,p55"), 4, 3),
+        ] {
+            let scene = scene_of(&q);
+            let labels = label_boxes(&scene, &names);
+            assert_eq!(labels.len(), count, "{q}: {labels:?}");
+            let mut ys: Vec<i32> = labels.iter().map(|l| l.1 .0 .1).collect();
+            ys.sort_unstable();
+            ys.dedup();
+            assert!(ys.len() <= rows, "{q}: label rows {ys:?} of {labels:?}");
+            if count > 3 && rows > 1 {
+                assert!(ys.len() > 1, "{q}: crowded labels in one row: {labels:?}");
+            }
+        }
+    }
+
     /// Mark labels are drawn before the legend, which would cover them: each
     /// keeps clear of the legend's box and of every other label, and no
     /// line is drawn over one. The data put the marks under the legend's

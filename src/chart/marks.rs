@@ -167,13 +167,14 @@ pub(crate) fn overlaps(((ax0, ay0), (ax1, ay1)): Boxed, ((bx0, by0), (bx1, by1))
 
 /// The reference lines: one per series and mark in the series' line ink
 /// (a fixed number once, in the foreground), each labelled with its name
-/// and value at the top of the plot, one label per row so none overlaps.
-/// The labels go on after all the lines, so none is crossed by another
-/// series' line; a label's box takes the side of its line where it hides
-/// no other mark's line (two marks a few pixels apart, a mean beside a
-/// median). A label keeps clear of `avoid` (the legend's box, drawn over
-/// it later): it takes the line's other side, or else the first row below
-/// the box.
+/// and value near the top of the plot. The labels go on after all the
+/// lines, so none is crossed by another series' line. Each takes the
+/// highest row where its box, beside its line, meets no other label, and
+/// the side of its line where it hides no other mark's line (a mean a few
+/// pixels from a median) if any row has room for that: labels stay above
+/// the bars where they can, and none overlaps another. A label keeps
+/// clear of `avoid` (the legend's box, drawn over it later): it takes the
+/// line's other side or another row, or else the first row below the box.
 /// `em` 0 draws no labels (a sparkline).
 pub fn rules(
     scene: &mut Scene,
@@ -217,25 +218,30 @@ pub fn rules(
     if em <= 0.0 {
         return;
     }
-    // Each line's columns, [from, to).
-    let spans: Vec<(i32, i32)> = lines
+    // Where each line's `s` columns start, left to right (as f64s: the
+    // sort is the one binning already links).
+    let mut starts: Vec<f64> = lines
         .iter()
-        .map(|&(_, px, _)| (px - s / 2, px - s / 2 + s))
+        .map(|&(_, px, _)| f64::from(px - s / 2))
         .collect();
+    starts.sort_unstable_by(f64::total_cmp);
     let first = f.top() + 2 * s;
-    let mut row = 0;
+    // The rows that fit in the plot, and the labels' boxes in each.
+    let rows = ((f.bottom() - first) / row_h.max(1)).max(0) as usize;
+    let mut placed: Vec<Vec<Boxed>> = Vec::new();
     // Drawn after every line, so that no later line crosses a label.
     let mut labels = Vec::new();
     for (ink, px, label) in lines {
         let e = measure(&label, em);
         let boxed = |x: i32, y: i32| ((x - s, y), (x + e.width + s, y + e.height));
-        let clear = |x: i32, y: i32| avoid.is_none_or(|a| !overlaps(boxed(x, y), a));
         // Whether the box starting at `x` hides no line (its own never
-        // meets it: the label stands 3 pixels off).
+        // meets it: the label stands 3 pixels off): the first line ending
+        // past the box's left edge starts past its right edge.
         let unlined = |x: i32| {
-            spans
-                .iter()
-                .all(|&(a, b)| !(a < x + e.width + s && x - s < b))
+            let i = starts.partition_point(|&a| a + f64::from(s) <= f64::from(x - s));
+            starts
+                .get(i)
+                .is_none_or(|&a| a >= f64::from(x + e.width + s))
         };
         let (right, left) = (px + 3 * s, px - 3 * s - e.width);
         let sides = if right + e.width <= f.right() {
@@ -243,25 +249,44 @@ pub fn rules(
         } else {
             [left, right]
         };
-        let mut y = first + row * row_h;
         let inside = |x: i32| x - s >= f.left() && x + e.width + s <= f.right();
-        let usable = |x: i32| clear(x, y) && (x == sides[0] || inside(x));
-        let best = (sides.into_iter().find(|&x| usable(x) && unlined(x)))
-            .or_else(|| sides.into_iter().find(|&x| usable(x)));
-        let x = match best {
-            Some(x) => x,
-            None => {
-                // Both sides meet the legend: the first row below it.
-                let below = avoid.map_or(y, |((_, _), (_, b))| b + s);
-                row = row.max((below - first + row_h - 1).div_euclid(row_h));
-                y = first + row * row_h;
-                sides[0]
-            }
+        // A place in row `r` at `x`: clear of the legend and of the row's
+        // labels, and inside the plot unless it is the preferred side.
+        let fits = |r: usize, x: i32| {
+            let b = boxed(x, first + r as i32 * row_h);
+            (x == sides[0] || inside(x))
+                && avoid.is_none_or(|a| !overlaps(b, a))
+                && placed
+                    .get(r)
+                    .is_none_or(|row| row.iter().all(|&o| !overlaps(b, o)))
         };
-        row += 1;
-        if y + row_h > f.bottom() {
+        // The highest row with room, at most one below those in use: a
+        // place that hides no line first, else any.
+        let candidates = 0..rows.min(placed.len() + 1);
+        let find = |clean: bool| {
+            candidates.clone().find_map(|r| {
+                sides
+                    .into_iter()
+                    .find(|&x| fits(r, x) && (!clean || unlined(x)))
+                    .map(|x| (r, x))
+            })
+        };
+        let place = find(true).or_else(|| find(false)).or_else(|| {
+            // Both sides meet the legend in every row tried: the first
+            // row below it.
+            let below = avoid.map_or(first, |((_, _), (_, b))| b + s);
+            let r = ((below - first + row_h - 1).div_euclid(row_h.max(1))).max(0) as usize;
+            let r = r.max(placed.len());
+            (r < rows).then_some((r, sides[0]))
+        });
+        let Some((r, x)) = place else {
             continue;
+        };
+        let y = first + r as i32 * row_h;
+        if placed.len() <= r {
+            placed.resize(r + 1, Vec::new());
         }
+        placed[r].push(boxed(x, y));
         labels.push((ink, (x, y), boxed(x, y), label));
     }
     for (ink, (x, y), (from, to), label) in labels {
