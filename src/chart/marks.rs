@@ -175,6 +175,7 @@ pub(crate) fn overlaps(((ax0, ay0), (ax1, ay1)): Boxed, ((bx0, by0), (bx1, by1))
 /// the bars where they can, and none overlaps another. A label keeps
 /// clear of `avoid` (the legend's box, drawn over it later): it takes the
 /// line's other side or another row, or else the first row below the box.
+/// No more labels are drawn than rows fit in the plot.
 /// `em` 0 draws no labels (a sparkline).
 pub fn rules(
     scene: &mut Scene,
@@ -232,6 +233,11 @@ pub fn rules(
     // Drawn after every line, so that no later line crosses a label.
     let mut labels = Vec::new();
     for (ink, px, label) in lines {
+        // At most as many labels as rows fit: more would crowd the plot
+        // (and the cost model prices that many, `spec::cost::MARK`).
+        if labels.len() >= rows {
+            break;
+        }
         let e = measure(&label, em);
         let boxed = |x: i32, y: i32| ((x - s, y), (x + e.width + s, y + e.height));
         // Whether the box starting at `x` hides no line (its own never
