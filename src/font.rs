@@ -9,14 +9,9 @@
 
 use std::sync::OnceLock;
 
-use read_fonts::tables::cmap::{CmapSubtable, PlatformId};
-use read_fonts::tables::glyf::Glyf;
-use read_fonts::tables::hmtx::Hmtx;
-use read_fonts::tables::kern::SubtableKind;
-use read_fonts::tables::loca::Loca;
-use read_fonts::{FontRef, TableProvider};
+use rustybuzz::ttf_parser::{self, kern};
 
-use crate::text::outline::{glyf_outline, Outline};
+use crate::text::outline::{embedded_outline, Outline};
 
 pub static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-subset.ttf");
 
@@ -27,18 +22,15 @@ pub const PLACEHOLDER: char = '\u{25A1}';
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GlyphId(pub u16);
 
-/// The embedded font's tables, read once. Metrics follow the rules of the
-/// font reader used before (ttf-parser): the Unicode `cmap` subtables in
-/// the font's order, the horizontal `kern` subtables, the `hhea` ascent
-/// and descent unless `OS/2` asks for its typographic ones.
+/// The embedded font, read once by ttf-parser (the reader the shaper uses):
+/// glyphs from the Unicode `cmap` subtables in the font's order, kerning
+/// from the horizontal `kern` subtables, the `hhea` ascent and descent
+/// unless `OS/2` asks for its typographic ones.
 struct Embedded {
-    cmaps: Vec<CmapSubtable<'static>>,
-    hmtx: Hmtx<'static>,
+    face: ttf_parser::Face<'static>,
     /// The horizontal, non-variable `kern` subtables, their headers read
     /// once rather than on every pair.
-    kerns: Vec<SubtableKind<'static>>,
-    glyf: Glyf<'static>,
-    loca: Loca<'static>,
+    kerns: Vec<kern::Subtable<'static>>,
     units_per_em: f32,
     ascent: f32,
     descent: f32,
@@ -50,76 +42,41 @@ fn font() -> &'static Embedded {
 }
 
 fn read(bytes: &'static [u8]) -> Option<Embedded> {
-    let f = FontRef::new(bytes).ok()?;
-    let cmap = f.cmap().ok()?;
-    let cmaps = cmap
-        .encoding_records()
-        .iter()
-        .filter(|r| match r.platform_id() {
-            PlatformId::Unicode => true,
-            PlatformId::Windows => matches!(r.encoding_id(), 1 | 10),
-            _ => false,
+    let face = ttf_parser::Face::parse(bytes, 0).ok()?;
+    let kerns = face
+        .tables()
+        .kern
+        .map(|k| {
+            k.subtables
+                .into_iter()
+                .filter(|st| st.horizontal && !st.variable)
+                .collect()
         })
-        .filter_map(|r| r.subtable(cmap.offset_data()).ok())
-        .collect();
-    let kerns = match f.kern() {
-        Ok(kern) => kern
-            .subtables()
-            .filter_map(Result::ok)
-            .filter(|st| st.is_horizontal() && !st.is_variable())
-            .filter_map(|st| st.kind().ok())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let hhea = f.hhea().ok()?;
-    let (mut ascent, mut descent) = (hhea.ascender().to_i16(), hhea.descender().to_i16());
-    if let Ok(os2) = f.os2() {
-        // fsSelection bit 7, USE_TYPO_METRICS.
-        if os2.fs_selection().bits() & (1 << 7) != 0 {
-            (ascent, descent) = (os2.s_typo_ascender(), os2.s_typo_descender());
-        }
-    }
+        .unwrap_or_default();
     Some(Embedded {
-        cmaps,
-        hmtx: f.hmtx().ok()?,
         kerns,
-        glyf: f.glyf().ok()?,
-        loca: f.loca(None).ok()?,
-        units_per_em: f32::from(f.head().ok()?.units_per_em()),
-        ascent: f32::from(ascent),
-        descent: f32::from(descent),
+        units_per_em: f32::from(face.units_per_em()),
+        ascent: f32::from(face.ascender()),
+        descent: f32::from(face.descender()),
+        face,
     })
 }
 
 impl Embedded {
     fn glyph_id(&self, c: char) -> GlyphId {
-        let id = self
-            .cmaps
-            .iter()
-            .find_map(|t| t.map_codepoint(c))
-            .and_then(|g| u16::try_from(g.to_u32()).ok());
-        GlyphId(id.unwrap_or(0))
+        GlyphId(self.face.glyph_index(c).map_or(0, |g| g.0))
     }
 
     fn advance_unscaled(&self, id: GlyphId) -> f32 {
-        let g = read_fonts::types::GlyphId::new(u32::from(id.0));
-        f32::from(self.hmtx.advance(g).unwrap_or(0))
+        let advance = self.face.glyph_hor_advance(ttf_parser::GlyphId(id.0));
+        f32::from(advance.unwrap_or(0))
     }
 
     fn kern_unscaled(&self, first: GlyphId, second: GlyphId) -> f32 {
-        let (l, r) = (
-            read_fonts::types::GlyphId::new(u32::from(first.0)),
-            read_fonts::types::GlyphId::new(u32::from(second.0)),
-        );
+        let (l, r) = (ttf_parser::GlyphId(first.0), ttf_parser::GlyphId(second.0));
         self.kerns
             .iter()
-            .find_map(|st| match st {
-                SubtableKind::Format0(t) => t.kerning(l, r),
-                SubtableKind::Format2(t) => t.kerning(l, r),
-                SubtableKind::Format3(t) => t.kerning(l, r),
-                SubtableKind::Format1(_) => None,
-            })
-            .and_then(|v| i16::try_from(v).ok())
+            .find_map(|st| st.glyphs_kerning(l, r))
             .map_or(0.0, f32::from)
     }
 
@@ -202,8 +159,13 @@ pub fn units_per_em() -> f32 {
 
 /// The outline of glyph `id` in font units (y up), for vector output.
 pub fn outline(id: GlyphId) -> Option<Outline> {
-    let f = font();
-    glyf_outline(&f.glyf, &f.loca, id.0)
+    embedded_outline(&font().face, id.0)
+}
+
+/// The embedded font as ttf-parser reads it (the shaper's face is made
+/// from it).
+pub fn face() -> &'static ttf_parser::Face<'static> {
+    &font().face
 }
 
 /// Pixels a font unit at `em_px` pixels per em. Computed as the font

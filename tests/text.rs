@@ -143,6 +143,42 @@ fn cuts_keep_clusters_and_put_the_ellipsis_where_the_paragraph_ends() {
     }
 }
 
+/// A cut text's last run takes the glyphs the whole text was shaped with
+/// up to a cluster HarfBuzz marks safe to break, and shapes only the rest
+/// (`line::kept_prefix`): for every corpus line, cut at every cluster
+/// boundary, that gives exactly the glyphs of shaping the cut text alone.
+#[test]
+fn cut_texts_are_shaped_as_if_alone() {
+    use std::sync::atomic::Ordering;
+    let faces = all_faces();
+    let (mut cuts, before) = (0, line::KEPT_PREFIXES.load(Ordering::Relaxed));
+    for (t, lang, group) in corpus() {
+        if line::is_simple(&t) {
+            continue;
+        }
+        let lang = lang.as_deref();
+        for (at, _) in t.grapheme_indices(true).skip(1) {
+            let cut = format!("{}…", t[..at].trim_end());
+            let reused = with_faces(&faces, lang, || {
+                text::layout(&t, 16.0);
+                text::layout(&cut, 16.0)
+            })
+            .0;
+            let alone = with_faces(&faces, lang, || text::layout(&cut, 16.0)).0;
+            assert_eq!(reused, alone, "{group}: {cut:?}");
+            cuts += 1;
+        }
+    }
+    let kept = line::KEPT_PREFIXES.load(Ordering::Relaxed) - before;
+    assert!(cuts > 1000, "{cuts} cuts");
+    // Most cuts reuse (the others fall inside a syllable or a joining pair,
+    // or are shaped alike by another test at the same time).
+    assert!(
+        kept * 2 > cuts,
+        "{kept} of {cuts} cuts reused the whole text's glyphs"
+    );
+}
+
 /// Mixed directions land in the bidi algorithm's visual order: in an
 /// Arabic paragraph, the number and the Latin sit left of the Arabic word,
 /// in their own left-to-right order.
@@ -354,9 +390,9 @@ fn lang_is_checked_and_canonical() {
 }
 
 /// The whole corpus against the references: shaping against HarfBuzz
-/// (uharfbuzz 0.57.0 = HarfBuzz 15.0.0, the release harfrust 0.15.0
-/// tracks: glyphs, clusters, advances and offsets must be equal, tolerance
-/// 0, on the shard and, by outline, on the source font the shard was cut
+/// (uharfbuzz 0.57.0 = HarfBuzz 15.0.0, newer than the 10.0.1 rustybuzz
+/// 0.20.1 ports: glyphs, clusters, advances and offsets must be equal,
+/// tolerance 0, on the shard and, by outline, on the source font the shard was cut
 /// from) and the visual order against fribidi (an independent C
 /// implementation). tests/text/check.py does the comparing; it exits
 /// non-zero on any difference.
@@ -413,7 +449,7 @@ fn the_latin_fast_path_agrees_with_the_shaper() {
         let run = line::Run {
             range: 0..t.len(),
             rtl: false,
-            script: harfrust::Script::LATIN,
+            script: rustybuzz::script::LATIN,
             face: line::Choice::Embedded,
         };
         let (_, _, shaped) = line::shape(&t, &run, line::Setting::default()).expect("shaped");

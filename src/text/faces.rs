@@ -7,8 +7,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
-use super::outline::{Outline, OutlineCurve, Point, Rect};
-use harfrust::font::glyph::outline::{DrawMemory, DrawOptions, PathSink};
+use super::outline::{scaled_outline, Outline};
 
 use super::catalog::{shards, Shard};
 use crate::font;
@@ -17,10 +16,14 @@ use crate::font;
 pub type FaceId = u16;
 pub const EMBEDDED: FaceId = 0;
 
-/// A parsed shard.
+/// A parsed shard: its bytes and the shaper's face over them.
 pub struct Face {
     pub shard: usize,
-    pub font: harfrust::Font,
+    /// Borrows `bytes` (see [`Face::parse`]); declared first, so dropped
+    /// before them.
+    font: rustybuzz::Face<'static>,
+    #[allow(dead_code)] // Held for `font`, which borrows them.
+    bytes: Box<[u8]>,
     pub units_per_em: f32,
 }
 
@@ -32,14 +35,28 @@ impl Face {
             .get(shard)
             .ok_or_else(|| format!("no shard {shard}"))?;
         check(s, &bytes)?;
-        let font = harfrust::Font::new(bytes, s.face_index)
+        let bytes = bytes.into_boxed_slice();
+        // SAFETY: the slice is the heap allocation `bytes` owns, which is
+        // never written, freed or moved while the `Face` lives (moving the
+        // box moves a pointer, not the bytes), and `font` is dropped before
+        // `bytes`. The `'static` face never leaves: [`Face::font`] lends
+        // it for as long as `self`.
+        let view: &'static [u8] =
+            unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
+        let font = rustybuzz::Face::from_slice(view, s.face_index)
             .ok_or_else(|| format!("shard {} does not parse", s.key))?;
-        let units_per_em = f32::from(font.units_per_em().max(16));
+        let units_per_em = font.units_per_em().max(16) as f32;
         Ok(Face {
             shard,
             font,
+            bytes,
             units_per_em,
         })
+    }
+
+    /// The shaper's face (and through it ttf-parser's).
+    pub fn font(&self) -> &rustybuzz::Face<'_> {
+        &self.font
     }
 
     /// The bytes' share of memory (the isolate's shard cache counts it).
@@ -163,10 +180,10 @@ pub fn face(id: FaceId) -> Option<Arc<Face>> {
     CURRENT.with(|c| c.borrow().faces.get(shard).cloned())
 }
 
-/// The embedded font for the shaper (the same bytes [`font`] reads).
-pub fn embedded() -> &'static harfrust::Font {
-    static FONT: OnceLock<harfrust::Font> = OnceLock::new();
-    FONT.get_or_init(|| harfrust::Font::new(font::FONT_BYTES, 0).expect("embedded font parses"))
+/// The embedded font for the shaper (the face [`font`] reads).
+pub fn embedded() -> &'static rustybuzz::Face<'static> {
+    static FONT: OnceLock<rustybuzz::Face<'static>> = OnceLock::new();
+    FONT.get_or_init(|| rustybuzz::Face::from_face(font::face().clone()))
 }
 
 /// The outline of glyph `glyph` of face `face`, in the embedded font's
@@ -177,95 +194,5 @@ pub fn outline(face: FaceId, glyph: u16) -> Option<Outline> {
         return font::outline(font::GlyphId(glyph));
     }
     let f = self::face(face)?;
-    let to_units = font::units_per_em() / f.units_per_em;
-    let glyphs = f.font.outline_glyphs();
-    let g = glyphs.get(harfrust::GlyphId::new(u32::from(glyph)))?;
-    let mut sink = Curves {
-        scale: to_units,
-        curves: Vec::new(),
-        at: Point { x: 0.0, y: 0.0 },
-        start: Point { x: 0.0, y: 0.0 },
-    };
-    g.draw(&DrawOptions::default(), DrawMemory::Scratch, &mut sink)
-        .ok()?;
-    if sink.curves.is_empty() {
-        return None;
-    }
-    let mut bounds = Rect {
-        min: Point {
-            x: f32::MAX,
-            y: f32::MAX,
-        },
-        max: Point {
-            x: f32::MIN,
-            y: f32::MIN,
-        },
-    };
-    for c in &sink.curves {
-        let points: &[Point] = match c {
-            OutlineCurve::Line(a, b) => &[*a, *b],
-            OutlineCurve::Quad(a, b, c) => &[*a, *b, *c],
-            OutlineCurve::Cubic(a, b, c, d) => &[*a, *b, *c, *d],
-        };
-        for p in points {
-            bounds.min.x = bounds.min.x.min(p.x);
-            bounds.min.y = bounds.min.y.min(p.y);
-            bounds.max.x = bounds.max.x.max(p.x);
-            bounds.max.y = bounds.max.y.max(p.y);
-        }
-    }
-    // Outline bounds run from the top-left corner (y max) to the
-    // bottom-right (y min), as the embedded font's do.
-    let (top, bottom) = (bounds.max.y, bounds.min.y);
-    bounds.min.y = top;
-    bounds.max.y = bottom;
-    Some(Outline {
-        bounds,
-        curves: sink.curves,
-    })
-}
-
-/// Collects a read-fonts path as curves, scaled.
-struct Curves {
-    scale: f32,
-    curves: Vec<OutlineCurve>,
-    at: Point,
-    start: Point,
-}
-
-impl Curves {
-    fn p(&self, x: f32, y: f32) -> Point {
-        Point {
-            x: x * self.scale,
-            y: y * self.scale,
-        }
-    }
-}
-
-impl PathSink for Curves {
-    fn move_to(&mut self, x: f32, y: f32) {
-        self.at = self.p(x, y);
-        self.start = self.at;
-    }
-    fn line_to(&mut self, x: f32, y: f32) {
-        let to = self.p(x, y);
-        self.curves.push(OutlineCurve::Line(self.at, to));
-        self.at = to;
-    }
-    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
-        let (c, to) = (self.p(cx0, cy0), self.p(x, y));
-        self.curves.push(OutlineCurve::Quad(self.at, c, to));
-        self.at = to;
-    }
-    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
-        let (c0, c1, to) = (self.p(cx0, cy0), self.p(cx1, cy1), self.p(x, y));
-        self.curves.push(OutlineCurve::Cubic(self.at, c0, c1, to));
-        self.at = to;
-    }
-    fn close(&mut self) {
-        if self.at != self.start {
-            self.curves.push(OutlineCurve::Line(self.at, self.start));
-        }
-        self.at = self.start;
-    }
+    scaled_outline(f.font(), glyph, font::units_per_em() / f.units_per_em)
 }

@@ -2,7 +2,7 @@
 //! (UAX #9), then into script runs (common and inherited characters take
 //! their neighbours' script) and font runs (the embedded font where it has
 //! the character, else the run's shard, else any shard that has it, else
-//! the placeholder), each shaped by HarfBuzz's algorithm (harfrust) and
+//! the placeholder), each shaped by HarfBuzz's algorithm (rustybuzz) and
 //! laid out in visual order.
 //!
 //! Text the embedded font draws whole, left to right, skips all of it and
@@ -11,7 +11,8 @@
 
 use std::ops::Range;
 
-use harfrust::{Buffer, BufferFlags, Direction, Language, Script, ShapeOptions, ShaperFont};
+use rustybuzz::ttf_parser::Tag;
+use rustybuzz::{script, BufferFlags, Direction, Language, Script, ShapePlan, UnicodeBuffer};
 use unicode_bidi::BidiInfo;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -74,7 +75,7 @@ pub fn is_simple(text: &str) -> bool {
     text.bytes().all(|b| (0x20..0x7F).contains(&b))
         || text
             .chars()
-            .all(|c| font::has_glyph(c) && harfrust::unicode::combining_class(c as u32) == 0)
+            .all(|c| font::has_glyph(c) && unicode_ccc::get_canonical_combining_class(c) as u8 == 0)
 }
 
 /// Lays out `text` at `em_px` pixels per em.
@@ -157,12 +158,18 @@ pub fn visual_order(text: &str) -> Vec<usize> {
     out
 }
 
+/// The script of `c` (Unicode's Script property, as the shaper reads it).
+pub fn script_of(c: char) -> Script {
+    let name = unicode_script::UnicodeScript::script(&c).short_name();
+    Script::from_iso15924_tag(Tag::from_bytes_lossy(name.as_bytes())).unwrap_or(script::UNKNOWN)
+}
+
 fn is_neutral(s: Script) -> bool {
-    s == Script::COMMON || s == Script::INHERITED || s == Script::UNKNOWN
+    s == script::COMMON || s == script::INHERITED || s == script::UNKNOWN
 }
 
 fn is_embedded_script(s: Script) -> bool {
-    s == Script::LATIN || s == Script::GREEK || s == Script::CYRILLIC || is_neutral(s)
+    s == script::LATIN || s == script::GREEK || s == script::CYRILLIC || is_neutral(s)
 }
 
 /// Characters a font need not have for its cluster: the shaper hides
@@ -184,17 +191,13 @@ fn split(text: &str, range: Range<usize>, rtl: bool, region: Region) -> Vec<Run>
     // the script before them, or at the start the first one after them.
     let raw: Vec<Script> = clusters
         .iter()
-        .map(|(_, g)| {
-            g.chars()
-                .next()
-                .map_or(Script::COMMON, |c| harfrust::unicode::script(c as u32))
-        })
+        .map(|(_, g)| g.chars().next().map_or(script::COMMON, script_of))
         .collect();
     let mut current = raw
         .iter()
         .copied()
         .find(|s| !is_neutral(*s))
-        .unwrap_or(Script::COMMON);
+        .unwrap_or(script::COMMON);
     let mut out: Vec<Run> = Vec::new();
     let mut primary: Option<usize> = None;
     for (k, &(at, g)) in clusters.iter().enumerate() {
@@ -307,7 +310,10 @@ fn shape_run(
 pub struct Shaped {
     pub glyph: u32,
     pub cluster: usize,
-    pub pos: harfrust::GlyphPosition,
+    pub pos: rustybuzz::GlyphPosition,
+    /// HarfBuzz's flag: breaking the text before this glyph's cluster and
+    /// shaping each side alone may give other glyphs.
+    pub unsafe_to_break: bool,
 }
 
 /// Shapes `run` with its direction, script and language: its face, that
@@ -319,76 +325,227 @@ pub fn shape(text: &str, run: &Run, setting: Setting<'_>) -> Option<(FaceId, f32
         Choice::Embedded => (faces::embedded(), EMBEDDED, font::units_per_em()),
         Choice::Shard(i) => {
             held = faces::loaded(i)?;
-            (&held.font, (i + 1) as FaceId, held.units_per_em)
+            (held.font(), (i + 1) as FaceId, held.units_per_em)
         }
         Choice::Placeholder => return None,
     };
-    let mut buffer = Buffer::new();
-    for (i, c) in text[run.range.clone()].char_indices() {
-        buffer.push(c as u32, (run.range.start + i) as u32);
-    }
-    // The text around the run, as HarfBuzz sees an item of a longer text
-    // (joining across a run's edge).
-    buffer.set_pre_context(&text[..run.range.start]);
-    buffer.set_post_context(&text[run.range.end..]);
-    buffer.set_direction(if run.rtl {
-        Direction::RightToLeft
-    } else {
-        Direction::LeftToRight
-    });
-    buffer.set_script(Some(run.script).filter(|s| !is_neutral(*s)));
-    buffer.set_language(language(setting));
-    let mut flags = BufferFlags::empty();
-    if run.range.start == 0 {
-        flags |= BufferFlags::BEGINNING_OF_TEXT;
-    }
-    if run.range.end == text.len() {
-        flags |= BufferFlags::END_OF_TEXT;
-    }
-    buffer.set_flags(flags);
-    if buffer.script().is_none() {
-        buffer.guess_segment_properties();
-    }
-    let shaper = ShaperFont::new(font);
-    let plan = plan(font, face, &buffer);
-    harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().plan(Some(&plan))).ok()?;
-    let shaped = buffer
-        .glyph_infos()
-        .iter()
-        .zip(buffer.glyph_positions())
-        .map(|(i, p)| Shaped {
-            glyph: i.glyph_id,
-            cluster: i.cluster as usize,
-            pos: *p,
-        })
-        .collect();
+    let key = ShapedKey {
+        render: faces::render_id(),
+        face,
+        rtl: run.rtl,
+        script: run.script,
+        lang: setting.lang.map(str::to_string),
+        start: run.range.start,
+    };
+    // Shapes `range` of the run; `guessed` is the script a neutral run's
+    // whole text gave, for a piece of it.
+    let shape = |range: Range<usize>, guessed: Option<Script>| {
+        let mut buffer = UnicodeBuffer::new();
+        for (i, c) in text[range.clone()].char_indices() {
+            buffer.add(c, (range.start + i) as u32);
+        }
+        // The text around the run, as HarfBuzz sees an item of a longer
+        // text (joining across a run's edge).
+        buffer.set_pre_context(&text[..range.start]);
+        buffer.set_post_context(&text[range.end..]);
+        buffer.set_direction(if run.rtl {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        });
+        let script = guessed.unwrap_or(run.script);
+        let neutral = is_neutral(script);
+        if !neutral {
+            buffer.set_script(script);
+        }
+        if let Some(l) = language(setting) {
+            buffer.set_language(l);
+        }
+        let mut flags = BufferFlags::empty();
+        if range.start == 0 {
+            flags |= BufferFlags::BEGINNING_OF_TEXT;
+        }
+        if range.end == text.len() {
+            flags |= BufferFlags::END_OF_TEXT;
+        }
+        buffer.set_flags(flags);
+        if neutral {
+            buffer.guess_segment_properties();
+        }
+        let script = buffer.script();
+        let plan = plan(font, face, &buffer);
+        let shaped = rustybuzz::shape_with_plan(font, &plan, buffer);
+        let glyphs = shaped
+            .glyph_infos()
+            .iter()
+            .zip(shaped.glyph_positions())
+            .map(|(i, p)| Shaped {
+                glyph: i.glyph_id,
+                cluster: i.cluster as usize,
+                pos: *p,
+                unsafe_to_break: i.unsafe_to_break(),
+            })
+            .collect::<Vec<_>>();
+        (glyphs, script)
+    };
+    let shaped = match kept_prefix(&key, text, run.range.end) {
+        // The rest with the script the whole run had (a neutral run's
+        // guess from a piece of it could differ).
+        Some((cut, script, mut kept)) => {
+            #[cfg(feature = "test-support")]
+            KEPT_PREFIXES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let (mut rest, _) = shape(cut..run.range.end, Some(script));
+            // Visual order: the later text is to the left of a
+            // right-to-left run.
+            if run.rtl {
+                rest.append(&mut kept);
+                rest
+            } else {
+                kept.append(&mut rest);
+                kept
+            }
+        }
+        None => {
+            let (shaped, script) = shape(run.range.clone(), None);
+            keep_shaped(key, &text[..run.range.end], script, &shaped);
+            shaped
+        }
+    };
     Some((face, units, shaped))
+}
+
+/// What a shaped run is kept under: the render, how it was shaped, and
+/// where it starts.
+#[derive(Clone, PartialEq)]
+struct ShapedKey {
+    render: u64,
+    face: FaceId,
+    rtl: bool,
+    script: Script,
+    lang: Option<String>,
+    start: usize,
+}
+
+/// A run as shaped: how, the text up to its end, the script it was shaped
+/// with (a neutral run's is guessed from its text) and its glyphs.
+struct KeptRun {
+    key: ShapedKey,
+    through: String,
+    script: Script,
+    glyphs: Vec<Shaped>,
+}
+
+thread_local! {
+    /// The runs shaped last in this render, each with the text up to its
+    /// end. Cutting a text shapes prefixes of it (`kept…`), whose last run
+    /// starts as a run shaped before: up to a cluster where HarfBuzz says
+    /// the text is safe to break, that run's glyphs are the prefix's, and
+    /// only the rest needs shaping.
+    static SHAPED: std::cell::RefCell<Vec<KeptRun>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many runs took a kept run's glyphs (for the tests: that cutting
+/// reuses them).
+#[cfg(feature = "test-support")]
+pub static KEPT_PREFIXES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs [`SHAPED`] keeps.
+const SHAPED_MAX: usize = 8;
+
+fn keep_shaped(key: ShapedKey, through_end: &str, script: Script, glyphs: &[Shaped]) {
+    SHAPED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        kept.retain(|k| k.key.render == key.render);
+        if kept.len() >= SHAPED_MAX {
+            kept.remove(0);
+        }
+        kept.push(KeptRun {
+            key,
+            through: through_end.to_string(),
+            script,
+            glyphs: glyphs.to_vec(),
+        });
+    });
+}
+
+/// For the run `key.start..end` of `text`: the latest cut and the glyphs
+/// before it, from a kept run shaped alike from the same start over the
+/// same text up to that cut, where the kept run has a cluster that is safe
+/// to break (HarfBuzz's guarantee: shaping the text on either side of it
+/// alone gives the same glyphs). `None` when no kept run has such a cut
+/// past the start, or when the cut would leave nothing to shape at the
+/// text's end (which shapes as the end of text).
+fn kept_prefix(key: &ShapedKey, text: &str, end: usize) -> Option<(usize, Script, Vec<Shaped>)> {
+    SHAPED.with(|kept| {
+        let kept = kept.borrow();
+        let mut best: Option<(usize, Script, &[Shaped])> = None;
+        for KeptRun {
+            through,
+            script,
+            glyphs,
+            ..
+        } in kept.iter().filter(|k| k.key == *key)
+        {
+            let same = text.as_bytes()[..end]
+                .iter()
+                .zip(through.as_bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            // Clusters are monotone (HarfBuzz's default cluster level), so
+            // a cluster's glyphs lie side by side.
+            let mut k = 0;
+            while k < glyphs.len() {
+                let cluster = glyphs[k].cluster;
+                let mut safe = true;
+                while k < glyphs.len() && glyphs[k].cluster == cluster {
+                    safe &= !glyphs[k].unsafe_to_break;
+                    k += 1;
+                }
+                let usable = cluster > key.start && cluster <= same;
+                if safe && usable && best.is_none_or(|(b, ..)| cluster > b) {
+                    best = Some((cluster, *script, glyphs));
+                }
+            }
+        }
+        let (cut, script, glyphs) = best?;
+        if cut == end && end == text.len() {
+            return None;
+        }
+        Some((
+            cut,
+            script,
+            glyphs.iter().filter(|g| g.cluster < cut).copied().collect(),
+        ))
+    })
 }
 
 /// What a shape plan is made for: a face, a direction, a script and a
 /// language.
-type PlanKey = (FaceId, bool, Option<u32>, Option<String>);
+type PlanKey = (FaceId, bool, u32, Option<String>);
 
 thread_local! {
     /// Shape plans, made once per face, direction, script and language: a
     /// plan reads the font's layout tables (the costliest step of shaping
     /// a short text), and a chart shapes its title several times to cut it.
     /// A face's bytes are fixed by its digest, so a plan never goes stale.
-    static PLANS: std::cell::RefCell<std::collections::HashMap<PlanKey, std::rc::Rc<harfrust::ShapePlan>>> =
+    static PLANS: std::cell::RefCell<std::collections::HashMap<PlanKey, std::rc::Rc<ShapePlan>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// The most plans kept (a few per script in use).
 const PLANS_MAX: usize = 64;
 
-fn plan(font: &harfrust::Font, face: FaceId, buffer: &Buffer) -> std::rc::Rc<harfrust::ShapePlan> {
+fn plan(
+    font: &rustybuzz::Face<'_>,
+    face: FaceId,
+    buffer: &UnicodeBuffer,
+) -> std::rc::Rc<ShapePlan> {
     let rtl = buffer.direction() == Direction::RightToLeft;
     let key: PlanKey = (
         face,
         rtl,
-        buffer
-            .script()
-            .map(|s| u32::from_be_bytes(s.tag().to_be_bytes())),
+        buffer.script().tag().as_u32(),
         buffer.language().map(|l| l.as_str().to_string()),
     );
     PLANS.with(|plans| {
@@ -399,11 +556,11 @@ fn plan(font: &harfrust::Font, face: FaceId, buffer: &Buffer) -> std::rc::Rc<har
         if plans.len() >= PLANS_MAX {
             plans.clear();
         }
-        let p = std::rc::Rc::new(harfrust::ShapePlan::new(
+        let p = std::rc::Rc::new(ShapePlan::new(
             font,
             buffer.direction(),
-            buffer.script(),
-            buffer.language(),
+            Some(buffer.script()),
+            buffer.language().as_ref(),
             &[],
         ));
         plans.insert(key, p.clone());

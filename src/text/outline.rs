@@ -1,17 +1,15 @@
 //! Glyph outlines as curves in font units (y up), the form the raster
-//! ([`crate::raster::text`]) and the SVG both draw from: the embedded font's
-//! from its `glyf` table here, a shard's through read-fonts' outline model
-//! ([`super::faces`]).
+//! ([`crate::raster::text`]) and the SVG both draw from, collected from
+//! ttf-parser's outlines (`glyf`, CFF) for the embedded font and the shards
+//! alike.
 //!
-//! The embedded font's contours are walked exactly as the font reader the
-//! Worker used before (ttf-parser, through ab_glyph) walked them: the same
-//! curves in the same order, so the same pixels and the same SVG path data
-//! (`tests/font_parity.rs` compares every glyph with it).
+//! The embedded font's outlines are collected as ab_glyph collected them
+//! from the same reader before: the same curves in the same order, so the
+//! same pixels and the same SVG path data (`tests/font_parity.rs` compares
+//! every glyph with it).
 
 pub use ab_glyph_rasterizer::{point, Point};
-use read_fonts::tables::glyf::{Anchor, Glyf, Glyph};
-use read_fonts::tables::loca::Loca;
-use read_fonts::types::GlyphId;
+use rustybuzz::ttf_parser::{self, GlyphId, OutlineBuilder};
 
 /// One piece of a contour.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,284 +38,114 @@ pub struct Outline {
     pub curves: Vec<OutlineCurve>,
 }
 
-/// Composite glyphs nest at most this deep (ttf-parser's limit).
-const MAX_DEPTH: u8 = 32;
-
-/// An affine map `(a c e; b d f)`, as a composite places a component.
-#[derive(Clone, Copy)]
-struct Transform {
-    a: f32,
-    b: f32,
-    c: f32,
-    d: f32,
-    e: f32,
-    f: f32,
-}
-
-impl Transform {
-    const IDENTITY: Transform = Transform {
-        a: 1.0,
-        b: 0.0,
-        c: 0.0,
-        d: 1.0,
-        e: 0.0,
-        f: 0.0,
-    };
-
-    fn is_identity(&self) -> bool {
-        self.a == 1.0
-            && self.b == 0.0
-            && self.c == 0.0
-            && self.d == 1.0
-            && self.e == 0.0
-            && self.f == 0.0
-    }
-
-    /// `self` after `inner`: the parent's map applied to a component's.
-    fn then(self, inner: Transform) -> Transform {
-        Transform {
-            a: self.a * inner.a + self.c * inner.b,
-            b: self.b * inner.a + self.d * inner.b,
-            c: self.a * inner.c + self.c * inner.d,
-            d: self.b * inner.c + self.d * inner.d,
-            e: self.a * inner.e + self.c * inner.f + self.e,
-            f: self.b * inner.e + self.d * inner.f + self.f,
-        }
-    }
-
-    fn apply(&self, p: Point) -> Point {
-        point(
-            self.a * p.x + self.c * p.y + self.e,
-            self.b * p.x + self.d * p.y + self.f,
-        )
-    }
-}
-
-/// The running bounds of every point drawn (end and control points).
-struct Bounds {
-    min: Point,
-    max: Point,
-}
-
-impl Bounds {
-    fn extend(&mut self, p: Point) {
-        self.min.x = self.min.x.min(p.x);
-        self.min.y = self.min.y.min(p.y);
-        self.max.x = self.max.x.max(p.x);
-        self.max.y = self.max.y.max(p.y);
-    }
-}
-
-/// Collects one glyph's curves: each contour closes with a line back to
-/// its start, even a zero-length one, as ab_glyph's collector did.
+/// Collects one glyph's curves, each point scaled by `scale`.
 struct Collector {
+    scale: f32,
+    /// Whether a contour closes with a line back to its start even when it
+    /// ends there (ab_glyph's rule, kept for the embedded font's bytes).
+    close_always: bool,
     curves: Vec<OutlineCurve>,
-    bounds: Bounds,
-    last: Point,
+    at: Point,
     start: Option<Point>,
-    /// Where the glyph being walked is placed (a composite's component).
-    ts: Transform,
 }
 
 impl Collector {
-    fn place(&self, p: Point) -> Point {
-        if self.ts.is_identity() {
-            p
-        } else {
-            self.ts.apply(p)
-        }
+    fn p(&self, x: f32, y: f32) -> Point {
+        point(x * self.scale, y * self.scale)
     }
+}
 
-    fn move_to(&mut self, p: Point) {
-        let p = self.place(p);
-        self.bounds.extend(p);
-        self.last = p;
-        self.start = Some(p);
+impl OutlineBuilder for Collector {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.at = self.p(x, y);
+        self.start = Some(self.at);
     }
-
-    fn line_to(&mut self, p: Point) {
-        let p = self.place(p);
-        self.bounds.extend(p);
-        self.curves.push(OutlineCurve::Line(self.last, p));
-        self.last = p;
+    fn line_to(&mut self, x: f32, y: f32) {
+        let to = self.p(x, y);
+        self.curves.push(OutlineCurve::Line(self.at, to));
+        self.at = to;
     }
-
-    fn quad_to(&mut self, c: Point, p: Point) {
-        let (c, p) = (self.place(c), self.place(p));
-        self.bounds.extend(c);
-        self.bounds.extend(p);
-        self.curves.push(OutlineCurve::Quad(self.last, c, p));
-        self.last = p;
+    fn quad_to(&mut self, cx: f32, cy: f32, x: f32, y: f32) {
+        let (c, to) = (self.p(cx, cy), self.p(x, y));
+        self.curves.push(OutlineCurve::Quad(self.at, c, to));
+        self.at = to;
     }
-
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        let (c0, c1, to) = (self.p(cx0, cy0), self.p(cx1, cy1), self.p(x, y));
+        self.curves.push(OutlineCurve::Cubic(self.at, c0, c1, to));
+        self.at = to;
+    }
     fn close(&mut self) {
         if let Some(start) = self.start.take() {
-            self.curves.push(OutlineCurve::Line(self.last, start));
+            if self.close_always || self.at != start {
+                self.curves.push(OutlineCurve::Line(self.at, start));
+            }
+            self.at = start;
         }
     }
 }
 
-/// The midpoint of `a` and `b`, computed as `a + (b - a) / 2`.
-fn mid(a: Point, b: Point) -> Point {
-    point(a.x + 0.5 * (b.x - a.x), a.y + 0.5 * (b.y - a.y))
-}
-
-/// One contour's points turned into lines and quadratic curves: two
-/// off-curve points in a row imply an on-curve point halfway; a contour
-/// that starts off-curve starts at the first implied or on-curve point.
-/// Midpoints are taken before a component's transform, as ttf-parser did.
-struct Contour {
-    first_on: Option<Point>,
-    first_off: Option<Point>,
-    last_off: Option<Point>,
-}
-
-impl Contour {
-    const NEW: Contour = Contour {
-        first_on: None,
-        first_off: None,
-        last_off: None,
-    };
-
-    fn push(&mut self, out: &mut Collector, p: Point, on_curve: bool) {
-        if self.first_on.is_none() {
-            if on_curve {
-                self.first_on = Some(p);
-                out.move_to(p);
-            } else if let Some(off) = self.first_off {
-                let m = mid(off, p);
-                self.first_on = Some(m);
-                self.last_off = Some(p);
-                out.move_to(m);
-            } else {
-                self.first_off = Some(p);
-            }
-            return;
-        }
-        match (self.last_off, on_curve) {
-            (Some(off), true) => {
-                self.last_off = None;
-                out.quad_to(off, p);
-            }
-            (Some(off), false) => {
-                self.last_off = Some(p);
-                out.quad_to(off, mid(off, p));
-            }
-            (None, true) => out.line_to(p),
-            (None, false) => self.last_off = Some(p),
-        }
-    }
-
-    fn finish(&mut self, out: &mut Collector) {
-        if let (Some(first_off), Some(last_off)) = (self.first_off, self.last_off) {
-            self.last_off = None;
-            out.quad_to(last_off, mid(last_off, first_off));
-        }
-        match (self.first_on, self.first_off, self.last_off) {
-            (Some(p), Some(off), _) | (Some(p), None, Some(off)) => out.quad_to(off, p),
-            (Some(p), None, None) => out.line_to(p),
-            _ => {}
-        }
-        *self = Contour::NEW;
-        out.close();
-    }
-}
-
-/// The `glyf` outline of `glyph` in font units, or `None` for a glyph
-/// without ink (a space) or one that does not parse. Bounds are those of
-/// every point drawn, truncated to whole units.
-pub fn glyf_outline(glyf: &Glyf, loca: &Loca, glyph: u16) -> Option<Outline> {
-    let far = f32::MAX;
+/// The embedded font's outline of `glyph` in font units, or `None` for a
+/// glyph without ink (a space) or one that does not parse. Bounds are the
+/// reader's: those of every point drawn, truncated to whole units; a box
+/// without area counts as no outline.
+pub fn embedded_outline(face: &ttf_parser::Face<'_>, glyph: u16) -> Option<Outline> {
     let mut out = Collector {
+        scale: 1.0,
+        close_always: true,
         curves: Vec::new(),
-        bounds: Bounds {
-            min: point(far, far),
-            max: point(-far, -far),
-        },
-        last: point(0.0, 0.0),
+        at: point(0.0, 0.0),
         start: None,
-        ts: Transform::IDENTITY,
     };
-    walk(glyf, loca, glyph, Transform::IDENTITY, 0, &mut out)?;
-    let b = &out.bounds;
-    if b.min.x > b.max.x {
-        return None;
-    }
-    let whole = |v: f32| i16::try_from(v as i32).ok().map(f32::from);
-    let (x_min, y_min) = (whole(b.min.x)?, whole(b.min.y)?);
-    let (x_max, y_max) = (whole(b.max.x)?, whole(b.max.y)?);
-    // A box without area counts as no outline.
-    if !(x_min < x_max && y_min < y_max) {
+    let b = face.outline_glyph(GlyphId(glyph), &mut out)?;
+    if !(b.x_min < b.x_max && b.y_min < b.y_max) {
         return None;
     }
     // A contour left open (no end point reached) is closed.
     out.close();
     Some(Outline {
         bounds: Rect {
-            min: point(x_min, y_max),
-            max: point(x_max, y_min),
+            min: point(f32::from(b.x_min), f32::from(b.y_max)),
+            max: point(f32::from(b.x_max), f32::from(b.y_min)),
         },
         curves: out.curves,
     })
 }
 
-fn walk(
-    glyf: &Glyf,
-    loca: &Loca,
-    glyph: u16,
-    ts: Transform,
-    depth: u8,
-    out: &mut Collector,
-) -> Option<()> {
-    if depth >= MAX_DEPTH {
+/// A shard's outline of `glyph`, scaled by `scale` (to the embedded font's
+/// units), its bounds those of every point drawn, unrounded.
+pub fn scaled_outline(face: &ttf_parser::Face<'_>, glyph: u16, scale: f32) -> Option<Outline> {
+    let mut out = Collector {
+        scale,
+        close_always: false,
+        curves: Vec::new(),
+        at: point(0.0, 0.0),
+        start: None,
+    };
+    face.outline_glyph(GlyphId(glyph), &mut out);
+    if out.curves.is_empty() {
         return None;
     }
-    // A component that cannot be read is left out, as ttf-parser did.
-    let Ok(found) = loca.get_glyf(GlyphId::new(u32::from(glyph)), glyf) else {
-        return Some(());
-    };
-    match found {
-        None => {}
-        Some(Glyph::Simple(simple)) => {
-            // A glyph of a single point draws nothing.
-            if simple.num_points() == 1 {
-                return Some(());
-            }
-            // Contours end where the end points say, taken in order.
-            let mut ends = simple.end_pts_of_contours().iter().map(|e| e.get());
-            let mut end = ends.next();
-            out.ts = ts;
-            let mut contour = Contour::NEW;
-            for (i, p) in simple.points().enumerate() {
-                let at = point(f32::from(p.x), f32::from(p.y));
-                contour.push(out, at, p.on_curve);
-                if end.map(usize::from) == Some(i) {
-                    contour.finish(out);
-                    end = ends.next();
-                }
-            }
-        }
-        Some(Glyph::Composite(composite)) => {
-            for c in composite.components() {
-                let (e, f) = match c.anchor {
-                    Anchor::Offset { x, y } => (f32::from(x), f32::from(y)),
-                    Anchor::Point { .. } => (0.0, 0.0),
-                };
-                let t = c.transform;
-                let inner = Transform {
-                    a: t.xx.to_f32(),
-                    b: t.yx.to_f32(),
-                    c: t.xy.to_f32(),
-                    d: t.yy.to_f32(),
-                    e,
-                    f,
-                };
-                let Ok(id) = u16::try_from(c.glyph.to_u32()) else {
-                    continue;
-                };
-                walk(glyf, loca, id, ts.then(inner), depth + 1, out)?;
-            }
+    let far = f32::MAX;
+    let (mut min, mut max) = (point(far, far), point(-far, -far));
+    for c in &out.curves {
+        let points: &[Point] = match c {
+            OutlineCurve::Line(a, b) => &[*a, *b],
+            OutlineCurve::Quad(a, b, c) => &[*a, *b, *c],
+            OutlineCurve::Cubic(a, b, c, d) => &[*a, *b, *c, *d],
+        };
+        for p in points {
+            min = point(min.x.min(p.x), min.y.min(p.y));
+            max = point(max.x.max(p.x), max.y.max(p.y));
         }
     }
-    Some(())
+    // Outline bounds run from the top-left corner (y max) to the
+    // bottom-right (y min), as the embedded font's do.
+    Some(Outline {
+        bounds: Rect {
+            min: point(min.x, max.y),
+            max: point(max.x, min.y),
+        },
+        curves: out.curves,
+    })
 }
