@@ -529,7 +529,7 @@ fn costliest_requests_fit_in_128_mib_and_the_cpu_budget() {
         if fuel > FUEL_BUDGET_LARGEST && !h.host().shard_reads.is_empty() {
             // The request that loads a large CJK slice into the isolate can
             // overrun, once per isolate (README, Text: the bound counts a
-            // load at 2 fuel a byte, not the 4.4 measured). The same chart
+            // load at 2 fuel a byte, not the 4.7 measured). The same chart
             // with the slice held must fit.
             first_loads.push(format!("{short}: {fuel} fuel with its first shard load"));
             let again = h.get(&target.replacen("/charts/l.", "/charts/l2.", 1));
